@@ -118,12 +118,20 @@ func startCollector(t testing.TB, config string, healthPort int, extraArgs ...st
 // startCollectorIn is startCollector with a working directory prepared by the caller.
 func startCollectorIn(t testing.TB, dir, config string, healthPort int, extraArgs ...string) *Collector {
 	t.Helper()
+	return startCollectorEnv(t, dir, config, healthPort, nil, extraArgs...)
+}
+
+// startCollectorEnv is startCollectorIn with extra environment variables (KEY=value), for
+// configs that take their endpoints from ${env:...}.
+func startCollectorEnv(t testing.TB, dir, config string, healthPort int, env []string, extraArgs ...string) *Collector {
+	t.Helper()
 	cfgPath := filepath.Join(dir, "config.yaml")
 	require.NoError(t, os.WriteFile(cfgPath, []byte(config), 0o600))
 
 	args := append([]string{"--config", cfgPath}, extraArgs...)
 	cmd := exec.Command(binaryPath(t), args...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	logBuf := &lockedBuffer{}
 	cmd.Stdout = logBuf
 	cmd.Stderr = logBuf

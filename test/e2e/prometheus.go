@@ -1,0 +1,156 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// prometheusServer is a real Prometheus (Debian's package) on a free loopback port.
+type prometheusServer struct {
+	Port int
+	log  *lockedBuffer
+}
+
+// startPrometheus runs /usr/bin/prometheus (or $PROMETHEUS_BIN) with a 1 s scrape of the
+// given targets and the remote-write receiver on, and waits until it is ready. With
+// nativeHistograms, Prometheus accepts native histograms (remote write needs it for
+// exponential histograms) and scrapes in protobuf, where they stay native too.
+func startPrometheus(t testing.TB, nativeHistograms bool, targets ...string) *prometheusServer {
+	t.Helper()
+	bin := os.Getenv("PROMETHEUS_BIN")
+	if bin == "" {
+		bin = "/usr/bin/prometheus"
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("Prometheus not found at %s (`apt-get install prometheus`; .ci/run installs it): %v", bin, err)
+	}
+	dir := t.TempDir()
+	quoted, _ := json.Marshal(targets)
+	cfg := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: bridge
+    static_configs:
+      - targets: %s
+`, quoted)
+	if len(targets) == 0 {
+		cfg = "global:\n  scrape_interval: 1s\n"
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o600))
+	port := freePorts(t, 1)[0]
+	logBuf := &lockedBuffer{}
+	args := []string{
+		"--config.file=" + filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+		"--web.enable-remote-write-receiver",
+	}
+	if nativeHistograms {
+		args = append(args, "--enable-feature=native-histograms")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = logBuf, logBuf
+	require.NoError(t, cmd.Start())
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("prometheus log:\n%s", tail(logBuf.String(), 40))
+		}
+	})
+	deadline := time.Now().Add(startTimeout)
+	for {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/-/ready", port))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return &prometheusServer{Port: port, log: logBuf}
+			}
+		}
+		select {
+		case <-done:
+			t.Fatalf("prometheus exited during start-up:\n%s", logBuf.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("prometheus not ready after %s:\n%s", startTimeout, logBuf.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// promSample is one series of an instant-vector result.
+type promSample struct {
+	Labels map[string]string
+	Value  float64
+}
+
+// Query runs an instant query through Prometheus's HTTP API.
+func (p *prometheusServer) Query(t testing.TB, query string) []promSample {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/query?query=%s", p.Port, url.QueryEscape(query)))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			Result []struct {
+				Metric map[string]string `json:"metric"`
+				Value  [2]any            `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	require.Equal(t, "success", body.Status, "query %q: %s", query, body.Error)
+	out := make([]promSample, 0, len(body.Data.Result))
+	for _, r := range body.Data.Result {
+		v, err := strconv.ParseFloat(r.Value[1].(string), 64)
+		require.NoError(t, err)
+		out = append(out, promSample{Labels: r.Metric, Value: v})
+	}
+	return out
+}
+
+// WaitFor polls query until it returns at least n series.
+func (p *prometheusServer) WaitFor(t testing.TB, query string, n int) []promSample {
+	t.Helper()
+	var got []promSample
+	waitFor(t, fmt.Sprintf("%d series for %s", n, query), func() bool {
+		got = p.Query(t, query)
+		return len(got) >= n
+	})
+	return got
+}
+
+// SeriesNames lists the metric names Prometheus holds for a label selector.
+func (p *prometheusServer) SeriesNames(t testing.TB, selector string) map[string]bool {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/series?match[]=%s", p.Port, url.QueryEscape(selector)))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body struct {
+		Data []map[string]string `json:"data"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	names := map[string]bool{}
+	for _, s := range body.Data {
+		names[s["__name__"]] = true
+	}
+	return names
+}
