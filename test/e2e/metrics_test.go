@@ -217,3 +217,61 @@ func TestMetricsRemoteWrite(t *testing.T) {
 	got := prom.Query(t, `app_requests_total{service_name="checkout-delta",http_response_status_code="200"}`)
 	assert.Equal(t, "checkout-delta", got[0].Labels["job"])
 }
+
+// TestMetricsViews runs examples/metrics/views.yaml: user.id is cut and the points it split
+// are summed, app.temperature is renamed, app.queue.depth is dropped.
+func TestMetricsViews(t *testing.T) {
+	env := newExampleEnv(t)
+	startExample(t, "metrics/views.yaml", env)
+	prom := startPrometheus(t, false, fmt.Sprintf("127.0.0.1:%d", env.PromExporter))
+	runCheckout(t, env.OTLPHTTP, "-signals", "metrics", "-service", "checkout-views", "-user-ids", "-requests", "20")
+
+	got := prom.WaitFor(t, `app_requests_total{service_name="checkout-views"}`, 2)
+	require.Len(t, got, 2, "one series per status code, not one per user")
+	byStatus := map[string]float64{}
+	for _, s := range got {
+		assert.NotContains(t, s.Labels, "user_id")
+		byStatus[s.Labels["http_response_status_code"]] = s.Value
+	}
+	assert.Equal(t, map[string]float64{"200": 16, "500": 4}, byStatus)
+
+	names := prom.SeriesNames(t, `{service_name="checkout-views"}`)
+	assert.True(t, names["app_room_temperature_celsius"], "renamed metric present: %v", names)
+	assert.False(t, names["app_temperature_celsius"], "old name gone")
+	assert.False(t, names["app_queue_depth"], "dropped instrument gone")
+	assert.True(t, names["app_request_duration_seconds_bucket"], "other metrics untouched")
+}
+
+// TestHostMetrics runs examples/metrics/hostmetrics.yaml on this machine: every scraper's
+// series exists with its attributes, and so does the collector's own telemetry.
+func TestHostMetrics(t *testing.T) {
+	env := newExampleEnv(t)
+	startExample(t, "metrics/hostmetrics.yaml", env, "HOSTMETRICS_INTERVAL=1s", "SELF_SCRAPE_INTERVAL=1s")
+	prom := startPrometheus(t, false, fmt.Sprintf("127.0.0.1:%d", env.PromExporter))
+
+	wantLabels := map[string][]string{
+		"system_cpu_time_seconds_total":                 {"state"},
+		"system_cpu_load_average_1m":                    nil,
+		"system_memory_usage_bytes":                     {"state"},
+		"system_disk_io_bytes_total":                    {"device", "direction"},
+		"system_filesystem_usage_bytes":                 {"device", "mountpoint", "type", "state"},
+		"system_network_io_bytes_total":                 {"device", "direction"},
+		"system_processes_count":                        {"status"},
+		"process_cpu_time_seconds_total":                {"process_pid", "process_executable_name", "state"},
+		"process_memory_usage_bytes":                    {"process_pid"},
+		"otelcol_process_uptime_total":                  nil,
+		"otelcol_receiver_accepted_metric_points_total": {"receiver"},
+	}
+	for name, labels := range wantLabels {
+		got := prom.WaitFor(t, name, 1)
+		for _, l := range labels {
+			assert.NotEmpty(t, got[0].Labels[l], "%s has label %s: %v", name, l, got[0].Labels)
+		}
+	}
+	states := map[string]bool{}
+	for _, s := range prom.Query(t, "system_memory_usage_bytes") {
+		states[s.Labels["state"]] = true
+		assert.Positive(t, s.Value+1, "memory usage is a number")
+	}
+	assert.True(t, states["used"] && states["free"], "memory states: %v", states)
+}

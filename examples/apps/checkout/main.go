@@ -43,6 +43,7 @@ type options struct {
 	logFile     string
 	service     string
 	signals     string
+	userIDs     bool
 }
 
 func main() {
@@ -52,6 +53,7 @@ func main() {
 	flag.StringVar(&o.logFile, "log-file", "", "also write JSON log lines here (for the file_log receiver)")
 	flag.StringVar(&o.service, "service", "checkout", "service.name")
 	flag.StringVar(&o.signals, "signals", "traces,metrics,logs", "which signals to export over OTLP (comma-separated)")
+	flag.BoolVar(&o.userIDs, "user-ids", false, "add a high-cardinality user.id attribute to app.requests (for the views example)")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "checkout:", err)
@@ -151,6 +153,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	tracer := tp.Tracer("checkout")
+	app.userIDs = o.userIDs
 	for i := 0; i < o.requests; i++ {
 		app.handle(ctx, tracer, logger, i)
 	}
@@ -165,6 +168,7 @@ type instruments struct {
 	temperature metric.Float64Gauge
 	queueDepth  atomic.Int64
 	cpuTime     atomic.Int64
+	userIDs     bool
 }
 
 func newInstruments(m metric.Meter) (*instruments, error) {
@@ -217,7 +221,12 @@ func (a *instruments) handle(ctx context.Context, tracer trace.Tracer, logger *s
 	a.active.Add(ctx, 1, metric.WithAttributes(attribute.String("http.route", route)))
 	defer a.active.Add(ctx, -1, metric.WithAttributes(attribute.String("http.route", route)))
 
-	a.requests.Add(ctx, 1, attrs)
+	if a.userIDs {
+		a.requests.Add(ctx, 1, metric.WithAttributes(attribute.String("http.route", route),
+			attribute.Int("http.response.status_code", status), attribute.String("user.id", fmt.Sprintf("u-%d", i))))
+	} else {
+		a.requests.Add(ctx, 1, attrs)
+	}
 	a.duration.Record(ctx, 0.002*float64(i%10+1), attrs)
 	a.payload.Record(ctx, int64(100*(i+1)), attrs)
 	a.temperature.Record(ctx, 20+float64(i%3))
