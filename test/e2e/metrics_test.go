@@ -275,3 +275,9 @@ func TestHostMetrics(t *testing.T) {
 	}
 	assert.True(t, states["used"] && states["free"], "memory states: %v", states)
 }
+
+func execCommand(bin string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, bin, args...).CombinedOutput()
+}
