@@ -281,3 +281,66 @@ func execCommand(bin string, args ...string) ([]byte, error) {
 	defer cancel()
 	return exec.CommandContext(ctx, bin, args...).CombinedOutput()
 }
+
+// runJSMetrics sends the JS SDK's metrics (js/send-metrics.js) to an OTLP/HTTP port.
+func runJSMetrics(t *testing.T, otlpHTTPPort int, service, temporality string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "send-metrics.js")
+	cmd.Dir = filepath.Join(repoRoot(t), "test", "e2e", "js")
+	cmd.Env = append(os.Environ(),
+		fmt.Sprintf("OTLP_METRICS_URL=http://127.0.0.1:%d/v1/metrics", otlpHTTPPort),
+		"SERVICE="+service, "TEMPORALITY="+temporality)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "node send-metrics.js: %s", out)
+}
+
+// TestJSMetricsPrometheus: the same pull recipe with a second language, the OpenTelemetry JS
+// SDK (OTLP/HTTP JSON), cumulative and delta (two delta runs add up).
+func TestJSMetricsPrometheus(t *testing.T) {
+	env := newExampleEnv(t)
+	startExample(t, "metrics/prometheus-pull.yaml", env)
+	prom := startPrometheus(t, false, fmt.Sprintf("127.0.0.1:%d", env.PromExporter))
+	runJSMetrics(t, env.OTLPHTTP, "js-cumulative", "cumulative")
+	runJSMetrics(t, env.OTLPHTTP, "js-delta", "delta")
+	runJSMetrics(t, env.OTLPHTTP, "js-delta", "delta")
+
+	waitFor(t, "both delta runs scraped", func() bool {
+		got := prom.Query(t, `js_requests_total{service_name="js-delta",http_response_status_code="200"}`)
+		return len(got) == 1 && got[0].Value == 8
+	})
+	for _, c := range []struct {
+		service string
+		runs    float64
+	}{{"js-cumulative", 1}, {"js-delta", 2}} {
+		want := map[string]float64{
+			`js_requests_total{http_response_status_code="200"}`: 4 * c.runs,
+			`js_requests_total{http_response_status_code="500"}`: 1 * c.runs,
+			`js_inflight`: 2,
+			`js_request_duration_seconds_count{http_response_status_code="200"}`:            4 * c.runs,
+			`js_request_duration_seconds_sum{http_response_status_code="200"}`:              0.5 * c.runs,
+			`js_request_duration_seconds_bucket{http_response_status_code="200",le="0.1"}`:  2 * c.runs,
+			`js_request_duration_seconds_bucket{http_response_status_code="500",le="0.1"}`:  0,
+			`js_request_duration_seconds_bucket{http_response_status_code="500",le="+Inf"}`: 1 * c.runs,
+			`js_temperature_celsius`:    19.5,
+			`js_heap_utilization_ratio`: 0.5,
+		}
+		if c.runs == 2 {
+			// An up-down counter stays cumulative under the delta preference: each run restarts
+			// it, and the second run's value is what Prometheus holds.
+			want[`js_inflight`] = 2
+		}
+		for sel, v := range want {
+			name, labels, _ := strings.Cut(sel, "{")
+			labels = strings.TrimSuffix(labels, "}")
+			if labels != "" {
+				labels += ","
+			}
+			query := fmt.Sprintf(`%s{%sservice_name=%q}`, name, labels, c.service)
+			got := prom.Query(t, query)
+			require.Len(t, got, 1, "series %s", query)
+			assert.InDelta(t, v, got[0].Value, 1e-9, "value of %s", query)
+		}
+	}
+}
