@@ -4,6 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 OCB_VERSION   := v0.158.0
+HELM_VERSION  := v3.22.0
 TOOLS_BIN     := $(CURDIR)/.tools/bin
 OCB           := $(TOOLS_BIN)/builder
 DISTRO_DIR    := distro/otelcol-bridge
@@ -37,6 +38,8 @@ $(BINARY): $(BUILD_INPUTS)
 	cd $(DISTRO_DIR) && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o $@ .
 
 MDATAGEN := $(TOOLS_BIN)/mdatagen
+HELM     := $(TOOLS_BIN)/helm
+IMAGE    ?= otelcol-bridge:0.1.0-dev
 
 # mdatagen is built from tools/go.mod (`go install mdatagen@version` fails: the proxy has no
 # version list for it, which `go install` needs for its deprecation check).
@@ -73,8 +76,23 @@ lint: ## gofmt and go vet must be clean
 	go vet -tags e2e ./test/e2e/...
 
 .PHONY: unit
-unit: ## unit tests of our own module (race detector on)
-	go test $(GO_TEST_FLAGS) ./...
+unit: ## unit tests of our own module (race detector on); the Helm tests run in helm-test
+	go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v /test/helm)
+
+$(HELM):
+	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
+.PHONY: helm-test
+helm-test: $(HELM) build ## Helm chart: lint, goldens, strict Kubernetes decoding, otelcol-bridge validate, invalid values
+	HELM_BIN=$(HELM) OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) ./test/helm/
+
+.PHONY: helm-golden
+helm-golden: $(HELM) ## regenerate helm/otelcol-bridge/tests/golden from the examples (review the diff)
+	HELM_BIN=$(HELM) go test -count=1 ./test/helm/ -run TestExamplesMatchGolden -update
+
+.PHONY: image
+image: build ## container image from the Dockerfile (needs a Docker engine; this machine has none)
+	docker build -t $(IMAGE) .
 
 test/e2e/js/node_modules: test/e2e/js/package.json test/e2e/js/package-lock.json
 	cd test/e2e/js && npm ci --no-audit --no-fund --loglevel=error
@@ -85,7 +103,7 @@ e2e: build test/e2e/js/node_modules ## end-to-end tests: the built binary on loo
 	OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 .PHONY: test
-test: lint unit check-manifest e2e ## everything CI runs: lint, unit, manifest drift, e2e
+test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart
 
 .PHONY: clean
 clean: ## remove build output and the default config's ./data

@@ -31,6 +31,10 @@ import (
 	kafkareceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/kafkareceiver"
 	prometheusreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/prometheusreceiver"
 	zipkinreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/zipkinreceiver"
+	profilingextension "github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension"
+	logredactionprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor"
+	logsamplingprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logsamplingprocessor"
+	datadogreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/connector"
 	forwardconnector "go.opentelemetry.io/collector/connector/forwardconnector"
@@ -76,6 +80,7 @@ func components() (otelcol.Factories, error) {
 		filestorage.NewFactory(),
 		bearertokenauthextension.NewFactory(),
 		jaegerremotesampling.NewFactory(),
+		profilingextension.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -86,6 +91,7 @@ func components() (otelcol.Factories, error) {
 		filestorage.NewFactory().Type():              "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.158.0",
 		bearertokenauthextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/bearertokenauthextension v0.158.0",
 		jaegerremotesampling.NewFactory().Type():     "github.com/open-telemetry/opentelemetry-collector-contrib/extension/jaegerremotesampling v0.158.0",
+		profilingextension.NewFactory().Type():       "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
@@ -96,6 +102,7 @@ func components() (otelcol.Factories, error) {
 		hostmetricsreceiver.NewFactory(),
 		prometheusreceiver.NewFactory(),
 		kafkareceiver.NewFactory(),
+		datadogreceiver.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -108,6 +115,7 @@ func components() (otelcol.Factories, error) {
 		hostmetricsreceiver.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/hostmetricsreceiver v0.158.0",
 		prometheusreceiver.NewFactory().Type():  "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/prometheusreceiver v0.158.0",
 		kafkareceiver.NewFactory().Type():       "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/kafkareceiver v0.158.0",
+		datadogreceiver.NewFactory().Type():     "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})
 
 	factories.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](
@@ -150,6 +158,8 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory(),
 		deltatocumulativeprocessor.NewFactory(),
 		cumulativetodeltaprocessor.NewFactory(),
+		logredactionprocessor.NewFactory(),
+		logsamplingprocessor.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -166,6 +176,8 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory().Type():         "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.158.0",
 		deltatocumulativeprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/deltatocumulativeprocessor v0.158.0",
 		cumulativetodeltaprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/cumulativetodeltaprocessor v0.158.0",
+		logredactionprocessor.NewFactory().Type():         "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
+		logsamplingprocessor.NewFactory().Type():          "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})
 
 	factories.Connectors, err = otelcol.MakeFactoryMap[connector.Factory](

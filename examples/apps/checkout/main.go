@@ -290,5 +290,9 @@ func (w withTraceIDs) Handle(ctx context.Context, r slog.Record) error {
 	return w.Handler.Handle(ctx, r)
 }
 
-func (w withTraceIDs) WithAttrs(as []slog.Attr) slog.Handler { return withTraceIDs{w.Handler.WithAttrs(as)} }
-func (w withTraceIDs) WithGroup(name string) slog.Handler    { return withTraceIDs{w.Handler.WithGroup(name)} }
+func (w withTraceIDs) WithAttrs(as []slog.Attr) slog.Handler {
+	return withTraceIDs{w.Handler.WithAttrs(as)}
+}
+func (w withTraceIDs) WithGroup(name string) slog.Handler {
+	return withTraceIDs{w.Handler.WithGroup(name)}
+}

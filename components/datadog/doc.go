@@ -1,0 +1,12 @@
+// Package datadog decodes the trace payloads that Datadog tracing libraries
+// (dd-trace-*) send to a Datadog Agent and translates them to OTLP (pdata).
+//
+// It holds no collector plumbing, so the receiver, the CLI converter and the
+// benchmarks share exactly the same code. Every decoder reads straight from the
+// request body: strings in the returned pdata alias the body, so the caller must
+// not modify or reuse the body while the traces are in use.
+//
+// Supported payloads: /v0.3 and /v0.4 traces (msgpack and JSON), /v0.5 (string
+// table), /v0.7 (TracerPayload, or the v0.4 shape), and /v1.0 (field-id maps with
+// a streaming string table, as sent by dd-trace-go v2).
+package datadog

@@ -1,0 +1,512 @@
+package datadog
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Protocol is the trace intake version, from the request path.
+type Protocol uint8
+
+// Trace intake versions.
+const (
+	V03 Protocol = iota + 1
+	V04
+	V05
+	V07
+	V10
+)
+
+// String is the version as it appears in the path ("v0.4").
+func (p Protocol) String() string {
+	switch p {
+	case V03:
+		return "v0.3"
+	case V04:
+		return "v0.4"
+	case V05:
+		return "v0.5"
+	case V07:
+		return "v0.7"
+	case V10:
+		return "v1.0"
+	}
+	return "unknown"
+}
+
+// Encoding is the body's encoding.
+type Encoding uint8
+
+// Body encodings.
+const (
+	Msgpack Encoding = iota
+	JSON
+)
+
+// ErrUnsupportedEncoding is returned for JSON on a protocol that is msgpack only.
+var ErrUnsupportedEncoding = errors.New("encoding not supported on this protocol")
+
+// SpanNameSource says which Datadog field becomes the OTLP span name.
+type SpanNameSource uint8
+
+const (
+	// SpanNameFromResource names spans after the Datadog resource
+	// ("GET /api/orders/{id}"), falling back to the operation name.
+	SpanNameFromResource SpanNameSource = iota
+	// SpanNameFromOperation names spans after the Datadog operation name
+	// ("http.request").
+	SpanNameFromOperation
+)
+
+// Options tune the translation.
+type Options struct {
+	SpanName SpanNameSource
+	// DropRejected drops chunks whose sampling priority is 0 (AUTO_REJECT)
+	// or below (USER_REJECT). They are counted in Stats.RejectedSpans.
+	DropRejected bool
+	// TraceIDCache is the fallback for chunks without their upper 64 trace
+	// id bits; nil disables it.
+	TraceIDCache *TraceIDCache
+}
+
+// Stats describes one translated payload.
+type Stats struct {
+	Chunks        int
+	Spans         int // spans in the returned traces
+	RejectedSpans int // spans dropped because of their sampling priority
+	CacheHits     int // chunks whose upper trace id bits came from the cache
+	CacheMisses   int // chunks without upper bits, not found in the cache
+}
+
+// Translator turns trace payloads into OTLP. It is safe for concurrent use.
+type Translator struct {
+	opts     Options
+	decoders sync.Pool
+}
+
+// NewTranslator returns a Translator.
+func NewTranslator(opts Options) *Translator {
+	return &Translator{opts: opts, decoders: sync.Pool{New: func() any { return new(decoder) }}}
+}
+
+// decoder is the scratch space of one decode: reused through a pool so that
+// steady-state decoding allocates nothing but pdata.
+type decoder struct {
+	chunk   Chunk
+	payload Payload
+	strs    []string
+	strIdx  map[string]uint32
+}
+
+// Translate decodes body and translates it. hdr carries what the request
+// headers say about the tracer (language, versions, container id). On a
+// decoding error the traces hold every chunk decoded before it, and the error
+// says where decoding stopped.
+func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Payload) (ptrace.Traces, Stats, error) {
+	d := t.decoders.Get().(*decoder)
+	defer func() {
+		// Drop references into the body before pooling.
+		d.chunk.reset()
+		d.payload = Payload{Attrs: d.payload.Attrs[:0]}
+		clear(d.strs)
+		d.strs = d.strs[:0]
+		clear(d.strIdx)
+		t.decoders.Put(d)
+	}()
+	d.payload = hdr
+	d.payload.Attrs = d.payload.Attrs[:0]
+
+	tr := translation{opts: &t.opts, traces: ptrace.NewTraces()}
+	emit := tr.chunk
+	var err error
+	switch {
+	case enc == JSON && (proto == V03 || proto == V04):
+		err = d.decodeJSON(body, emit)
+	case enc == JSON:
+		err = fmt.Errorf("%w: JSON on %s", ErrUnsupportedEncoding, proto)
+	case proto == V03 || proto == V04:
+		err = d.decodeV04(body, emit)
+	case proto == V05:
+		err = d.decodeV05(body, emit)
+	case proto == V07:
+		err = d.decodeV07(body, emit)
+	case proto == V10:
+		err = d.decodeV1(body, emit)
+	default:
+		err = fmt.Errorf("unknown protocol %d", proto)
+	}
+	if err != nil {
+		err = fmt.Errorf("%s: %w", proto, err)
+	}
+	return tr.traces, tr.stats, err
+}
+
+type resourceKey struct{ service, env, version, host string }
+
+// translation is the state of one Translate call.
+type translation struct {
+	opts   *Options
+	traces ptrace.Traces
+	stats  Stats
+	spans  map[resourceKey]ptrace.SpanSlice
+}
+
+func (tr *translation) chunk(p *Payload, c *Chunk) error {
+	if len(c.Spans) == 0 {
+		return nil
+	}
+	tr.stats.Chunks++
+
+	priority, hasPriority := c.Priority, c.HasPriority
+	if !hasPriority {
+		for i := range c.Spans {
+			if c.Spans[i].HasPriority {
+				priority, hasPriority = int64(c.Spans[i].Priority), true
+				break
+			}
+		}
+	}
+	if tr.opts.DropRejected && hasPriority && priority <= 0 {
+		tr.stats.RejectedSpans += len(c.Spans)
+		return nil
+	}
+
+	high, low, hasHigh := tr.chunkTraceID(c)
+
+	if p.Lang == "" {
+		p.Lang = c.Spans[0].Language
+	}
+	for i := range c.Spans {
+		s := &c.Spans[i]
+		key := resourceKey{
+			service: s.Service,
+			env:     firstNonEmpty(s.Env, p.Env),
+			// Datadog scopes "version" to the tracer's own service, and each
+			// span carries it: the payload's app version is no fallback.
+			version: s.Version,
+			host:    firstNonEmpty(s.Hostname, p.Hostname),
+		}
+		dst := tr.spanSlice(key, p).AppendEmpty()
+
+		traceLow, traceHigh := s.TraceID, s.TraceIDHigh
+		if c.HasTraceID {
+			traceLow, traceHigh = c.TraceIDLow, c.TraceIDHigh
+		} else if traceHigh == 0 && hasHigh && traceLow == low {
+			traceHigh = high
+		}
+		tr.span(s, c, traceHigh, traceLow, priority, hasPriority, dst)
+	}
+	tr.stats.Spans += len(c.Spans)
+	return nil
+}
+
+// chunkTraceID finds the upper 64 trace id bits of a chunk: from the chunk
+// (v1.0), from a span (JSON "trace_id_high" or the "_dd.p.tid" tag), or, when
+// the chunk has none, from the fallback cache.
+func (tr *translation) chunkTraceID(c *Chunk) (high, low uint64, ok bool) {
+	if c.HasTraceID {
+		return c.TraceIDHigh, c.TraceIDLow, true
+	}
+	for i := range c.Spans {
+		s := &c.Spans[i]
+		if s.TraceIDHigh != 0 {
+			high, low, ok = s.TraceIDHigh, s.TraceID, true
+			break
+		}
+		if s.TraceIDHighTag != "" {
+			if h, err := strconv.ParseUint(s.TraceIDHighTag, 16, 64); err == nil {
+				high, low, ok = h, s.TraceID, true
+				break
+			}
+		}
+	}
+	if ok {
+		tr.opts.TraceIDCache.Put(low, high)
+		return high, low, true
+	}
+	if tr.opts.TraceIDCache == nil {
+		return 0, 0, false
+	}
+	low = c.Spans[0].TraceID
+	if high, ok = tr.opts.TraceIDCache.Get(low); ok {
+		tr.stats.CacheHits++
+		return high, low, true
+	}
+	tr.stats.CacheMisses++
+	return 0, 0, false
+}
+
+func (tr *translation) spanSlice(key resourceKey, p *Payload) ptrace.SpanSlice {
+	if ss, ok := tr.spans[key]; ok {
+		return ss
+	}
+	if tr.spans == nil {
+		tr.spans = make(map[resourceKey]ptrace.SpanSlice, 4)
+	}
+	rs := tr.traces.ResourceSpans().AppendEmpty()
+	fillResource(rs.Resource().Attributes(), key, p)
+	scope := rs.ScopeSpans().AppendEmpty()
+	scope.Scope().SetName(scopeName(p.Lang))
+	scope.Scope().SetVersion(p.TracerVersion)
+	tr.spans[key] = scope.Spans()
+	return scope.Spans()
+}
+
+func fillResource(m pcommon.Map, key resourceKey, p *Payload) {
+	m.EnsureCapacity(8 + len(p.Attrs))
+	service := key.service
+	if service == "" {
+		service = "unknown_service"
+	}
+	m.PutStr("service.name", service)
+	putNonEmpty(m, "deployment.environment.name", key.env)
+	putNonEmpty(m, "service.version", key.version)
+	putNonEmpty(m, "host.name", key.host)
+	m.PutStr("telemetry.sdk.name", "datadog")
+	putNonEmpty(m, "telemetry.sdk.language", sdkLanguage(p.Lang))
+	putNonEmpty(m, "telemetry.sdk.version", p.TracerVersion)
+	putNonEmpty(m, "process.runtime.version", p.LangVersion)
+	putNonEmpty(m, "process.runtime.description", p.Interpreter)
+	putNonEmpty(m, "container.id", p.ContainerID)
+	putNonEmpty(m, "service.instance.id", p.RuntimeID)
+	for i := range p.Attrs {
+		putAttrValue(m.PutEmpty(p.Attrs[i].Key), &p.Attrs[i])
+	}
+}
+
+func (tr *translation) span(s *Span, c *Chunk, high, low uint64, priority int64, hasPriority bool, dst ptrace.Span) {
+	dst.SetTraceID(traceID(high, low))
+	dst.SetSpanID(spanID(s.SpanID))
+	if s.ParentID != 0 {
+		dst.SetParentSpanID(spanID(s.ParentID))
+	}
+	name := s.Resource
+	if tr.opts.SpanName == SpanNameFromOperation || name == "" {
+		name = s.Name
+	}
+	dst.SetName(name)
+	start := pcommon.Timestamp(s.Start)
+	end := start
+	if s.Duration > 0 {
+		end = pcommon.Timestamp(s.Start + s.Duration)
+	}
+	dst.SetStartTimestamp(start)
+	dst.SetEndTimestamp(end)
+	dst.SetKind(spanKind(s))
+
+	attrs := dst.Attributes()
+	attrs.EnsureCapacity(len(s.Attrs) + len(c.Attrs) + 6)
+	putNonEmpty(attrs, "operation.name", s.Name)
+	putNonEmpty(attrs, "resource.name", s.Resource)
+	putNonEmpty(attrs, "span.type", s.Type)
+	putNonEmpty(attrs, "component", s.Component)
+	if hasPriority {
+		attrs.PutInt(attrSamplingPri, priority)
+	}
+	putNonEmpty(attrs, attrOrigin, c.Origin)
+	for i := range s.Attrs {
+		a := &s.Attrs[i]
+		if a.Type == AttrBytes && expandMetaStruct(attrs, a) {
+			continue
+		}
+		putSpanAttr(attrs, a)
+	}
+	for i := range c.Attrs {
+		if c.Attrs[i].Key != chunkAttrSvc {
+			putAttrValue(attrs.PutEmpty(c.Attrs[i].Key), &c.Attrs[i])
+		}
+	}
+	if s.KindTag != "" && dst.Kind() == ptrace.SpanKindUnspecified {
+		attrs.PutStr(tagSpanKind, s.KindTag)
+	}
+	if s.TraceIDHighTag != "" {
+		if h, err := strconv.ParseUint(s.TraceIDHighTag, 16, 64); err != nil || h != high {
+			attrs.PutStr(tagTraceIDHigh, s.TraceIDHighTag)
+		}
+	}
+
+	tr.status(s, dst)
+	tr.links(s, dst)
+	tr.events(s, dst)
+}
+
+// status: unset unless the span is an error; then error.message (or the
+// legacy error.msg), error.type and error.stack become the status message and
+// an "exception" event. On spans that are not errors the tags stay attributes.
+func (tr *translation) status(s *Span, dst ptrace.Span) {
+	if !s.Error {
+		putNonEmpty(dst.Attributes(), s.ErrMsgKey, s.ErrMsg)
+		putNonEmpty(dst.Attributes(), tagErrType, s.ErrType)
+		putNonEmpty(dst.Attributes(), tagErrStack, s.ErrStack)
+		return
+	}
+	dst.Status().SetCode(ptrace.StatusCodeError)
+	dst.Status().SetMessage(firstNonEmpty(s.ErrMsg, s.ErrType))
+	if s.ErrMsg == "" && s.ErrType == "" && s.ErrStack == "" {
+		return
+	}
+	ev := dst.Events().AppendEmpty()
+	ev.SetName("exception")
+	ev.SetTimestamp(dst.EndTimestamp())
+	putNonEmpty(ev.Attributes(), "exception.message", s.ErrMsg)
+	putNonEmpty(ev.Attributes(), "exception.type", s.ErrType)
+	putNonEmpty(ev.Attributes(), "exception.stacktrace", s.ErrStack)
+}
+
+// links: native links win; "_dd.span_links" is read only when there are
+// none (dd-trace-go sends both). Unreadable JSON stays an attribute.
+func (tr *translation) links(s *Span, dst ptrace.Span) {
+	if len(s.Links) > 0 {
+		links := dst.Links()
+		links.EnsureCapacity(len(s.Links))
+		for i := range s.Links {
+			l := &s.Links[i]
+			pl := links.AppendEmpty()
+			pl.SetTraceID(traceID(l.TraceIDHigh, l.TraceID))
+			pl.SetSpanID(spanID(l.SpanID))
+			pl.TraceState().FromRaw(l.Tracestate)
+			pl.SetFlags(linkFlags(l.Flags))
+			for j := range l.Attrs {
+				putAttrValue(pl.Attributes().PutEmpty(l.Attrs[j].Key), &l.Attrs[j])
+			}
+		}
+		return
+	}
+	if s.LinksJSON != "" && !appendMetaLinks(s.LinksJSON, dst.Links()) {
+		dst.Attributes().PutStr(tagSpanLinks, s.LinksJSON)
+	}
+}
+
+func (tr *translation) events(s *Span, dst ptrace.Span) {
+	for i := range s.Events {
+		e := &s.Events[i]
+		pe := dst.Events().AppendEmpty()
+		pe.SetName(e.Name)
+		pe.SetTimestamp(pcommon.Timestamp(e.TimeUnixNano))
+		for j := range e.Attrs {
+			putAttrValue(pe.Attributes().PutEmpty(e.Attrs[j].Key), &e.Attrs[j])
+		}
+	}
+	if s.EventsJSON != "" && !appendMetaEvents(s.EventsJSON, dst.Events()) {
+		dst.Attributes().PutStr(tagSpanEvents, s.EventsJSON)
+	}
+}
+
+// expandMetaStruct writes a meta_struct entry as a structured attribute when
+// it holds one complete msgpack document.
+func expandMetaStruct(attrs pcommon.Map, a *Attr) bool {
+	v := pcommon.NewValueEmpty()
+	rest, err := msgpackToValue(a.Bytes, v, 0)
+	if err != nil || len(rest) != 0 {
+		return false
+	}
+	v.CopyTo(attrs.PutEmpty(a.Key))
+	return true
+}
+
+// spanKind: the v1.0 kind field, else the "span.kind" tag, else the span type.
+func spanKind(s *Span) ptrace.SpanKind {
+	if s.Kind != ptrace.SpanKindUnspecified {
+		return s.Kind
+	}
+	switch s.KindTag {
+	case "server":
+		return ptrace.SpanKindServer
+	case "client":
+		return ptrace.SpanKindClient
+	case "producer":
+		return ptrace.SpanKindProducer
+	case "consumer":
+		return ptrace.SpanKindConsumer
+	case "internal":
+		return ptrace.SpanKindInternal
+	}
+	switch s.Type {
+	case "web":
+		return ptrace.SpanKindServer
+	case "http", "grpc", "sql", "db", "cache", "redis", "memcached", "mongodb",
+		"elasticsearch", "opensearch", "cassandra", "leveldb", "dns", "aerospike":
+		return ptrace.SpanKindClient
+	case "custom", "template", "worker":
+		return ptrace.SpanKindInternal
+	}
+	return ptrace.SpanKindUnspecified
+}
+
+// sdkLanguage normalises Datadog-Meta-Lang to telemetry.sdk.language values.
+func sdkLanguage(lang string) string {
+	switch l := strings.ToLower(lang); l {
+	case ".net", "dotnet", "c#":
+		return "dotnet"
+	case "javascript", "js", "node", "nodejs":
+		return "nodejs"
+	case "c++", "cpp":
+		return "cpp"
+	default:
+		return l
+	}
+}
+
+// scopeName names the instrumentation scope after the tracing library.
+func scopeName(lang string) string {
+	switch sdkLanguage(lang) {
+	case "":
+		return "dd-trace"
+	case "go":
+		return "dd-trace-go"
+	case "python":
+		return "dd-trace-py"
+	case "nodejs":
+		return "dd-trace-js"
+	case "java":
+		return "dd-trace-java"
+	case "dotnet":
+		return "dd-trace-dotnet"
+	case "ruby":
+		return "dd-trace-rb"
+	case "php":
+		return "dd-trace-php"
+	case "cpp":
+		return "dd-trace-cpp"
+	case "rust":
+		return "dd-trace-rs"
+	default:
+		return "dd-trace-" + sdkLanguage(lang)
+	}
+}
+
+// linkFlags keeps the W3C trace flags; Datadog sets bit 31 to mark them as set.
+func linkFlags(f uint32) uint32 { return f & 0xff }
+
+func traceID(high, low uint64) pcommon.TraceID {
+	var id pcommon.TraceID
+	binary.BigEndian.PutUint64(id[:8], high)
+	binary.BigEndian.PutUint64(id[8:], low)
+	return id
+}
+
+func spanID(v uint64) pcommon.SpanID {
+	var id pcommon.SpanID
+	binary.BigEndian.PutUint64(id[:], v)
+	return id
+}
+
+func putNonEmpty(m pcommon.Map, key, val string) {
+	if key != "" && val != "" {
+		m.PutStr(key, val)
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

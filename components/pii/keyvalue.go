@@ -1,0 +1,179 @@
+package pii
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Secrets identified by their key: "password=...", `"api_key": "..."`, "?token=...", and
+// attributes or map entries whose key is named like a secret.
+
+// secretSuffixes: a normalised key (lower case, letters and digits only) that ends with one
+// of these names a secret. Suffix matching catches db_password, X-Api-Key, client_secret,
+// access_token, AWS_SECRET_ACCESS_KEY and friends without listing them all.
+var secretSuffixes = [...]string{
+	"password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "apitoken",
+	"accesskey", "secretkey", "privatekey", "credential", "credentials", "signature",
+	"sessionkey", "authkey", "authorization",
+}
+
+// isKeyByte: characters of attribute keys, header names and query parameter names.
+func isKeyByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }
+
+// secretKeyKind reports whether key names a secret, and whether it is an AWS secret key.
+func secretKeyKind(key string) (detector, bool) {
+	if len(key) < 3 || len(key) > 128 {
+		return 0, false
+	}
+	var buf [128]byte
+	n := 0
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case isLower(c) || isDigit(c):
+		case isUpper(c):
+			c += 'a' - 'A'
+		default:
+			continue
+		}
+		buf[n] = c
+		n++
+	}
+	norm := buf[:n]
+	matched := false
+	for _, suf := range secretSuffixes {
+		if len(norm) >= len(suf) && string(norm[len(norm)-len(suf):]) == suf {
+			matched = true
+			break
+		}
+	}
+	if !matched {
+		return 0, false
+	}
+	if bytes.Contains(norm, []byte("secretaccesskey")) || bytes.HasPrefix(norm, []byte("aws")) && bytes.Contains(norm, []byte("secret")) {
+		return dAWSSecret, true
+	}
+	return dSecretKV, true
+}
+
+// skipSecretValue: placeholders that are not secrets (empty, null, booleans) and values
+// that are already masked, so redaction is idempotent.
+var placeholders = [...]string{"", "null", "nil", "none", "true", "false", "undefined", "[redacted]", "<redacted>", "redacted"}
+
+func skipSecretValue(v, mask string) bool {
+	for _, p := range placeholders {
+		if strings.EqualFold(v, p) {
+			return true
+		}
+	}
+	if v == mask || strings.HasPrefix(v, "hmac:") && len(v) == 37 {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] != '*' {
+			return false
+		}
+	}
+	return true
+}
+
+func isValueEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '&', ',', ';', '"', '\'', ')', ']', '}', '<', '>', '|', '\\':
+		return true
+	}
+	return false
+}
+
+// matchAssignment runs at '=' or ':' and returns the value span when the key before it
+// names a secret: key=value, key: value, "key":"value", 'key': 'value', ?key=value&,
+// and JSON escaped inside a string (\"key\":\"value\").
+func matchAssignment(s string, i, floor int, mask string) (int, int, detector) {
+	if s[i] == ':' && i+1 < len(s) && (s[i+1] == ':' || s[i+1] == '/') {
+		return 0, 0, 0
+	}
+	k := i
+	for k > floor && i-k < 4 && s[k-1] == ' ' {
+		k--
+	}
+	if k > floor && (s[k-1] == '"' || s[k-1] == '\'') {
+		k--
+		if k > floor && s[k-1] == '\\' {
+			k--
+		}
+	}
+	keyEnd := k
+	for k > floor && keyEnd-k < 64 && isKeyByte(s[k-1]) {
+		k--
+	}
+	if k == keyEnd {
+		return 0, 0, 0
+	}
+	d, ok := secretKeyKind(s[k:keyEnd])
+	if !ok {
+		return 0, 0, 0
+	}
+	v := i + 1
+	for v < len(s) && v-i < 8 && (s[v] == ' ' || s[v] == '\t') {
+		v++
+	}
+	if v >= len(s) {
+		return 0, 0, 0
+	}
+	var quote byte
+	escaped := false
+	switch c := s[v]; {
+	case c == '"' || c == '\'':
+		quote = c
+		v++
+	case c == '\\' && v+1 < len(s) && s[v+1] == '"':
+		escaped = true
+		v += 2
+	case c == '{' || c == '[':
+		return 0, 0, 0
+	}
+	// "Authorization: Bearer xyz": the scheme stays, the credentials go, whatever their shape.
+	if n := schemeLen(s[v:]); n > 0 && hasSuffixFold(s[k:keyEnd], "authorization") {
+		v += n
+		d = dAuth
+	}
+	end := v
+	switch {
+	case quote != 0:
+		for end < len(s) && s[end] != quote {
+			if s[end] == '\\' {
+				end++
+			}
+			end++
+		}
+		end = min(end, len(s))
+	case escaped:
+		if rel := strings.Index(s[v:], `\"`); rel >= 0 {
+			end = v + rel
+		} else {
+			end = len(s)
+		}
+	default:
+		for end < len(s) && !isValueEnd(s[end]) {
+			end++
+		}
+	}
+	if skipSecretValue(s[v:end], mask) {
+		return 0, 0, 0
+	}
+	return v, end, d
+}
+
+// schemeLen returns the length of an HTTP auth scheme and the spaces after it, or 0.
+func schemeLen(v string) int {
+	for _, scheme := range [...]string{"bearer", "basic", "token", "digest", "negotiate"} {
+		if hasPrefixFold(v, scheme) && len(v) > len(scheme) && v[len(scheme)] == ' ' {
+			return runOf(v, len(scheme), func(c byte) bool { return c == ' ' })
+		}
+	}
+	return 0
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}

@@ -1,0 +1,198 @@
+package profilingextension
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/extension"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/profiles"
+	"github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension/internal/metadata"
+)
+
+type profilingExtension struct {
+	cfg      *Config
+	set      extension.Settings
+	logger   *zap.Logger
+	tel      *metadata.TelemetryBuilder
+	kinds    []profiles.Kind
+	resource map[string]string
+
+	// Replaced by tests.
+	clock   clock
+	runtime runtimeProfiler
+	dests   []destination
+
+	// cpuSlot is held by whoever in this process runs the CPU profiler through us: the
+	// schedule or a /debug/pprof/profile request. Pull requests wait for it; the
+	// schedule never waits and skips its CPU profile instead.
+	cpuSlot chan struct{}
+
+	sched *scheduler
+
+	server     *http.Server
+	addr       string // where the pprof endpoints listen
+	serverDone chan struct{}
+
+	stopOnce    sync.Once
+	cleanupOnce sync.Once
+	cleanupErr  error
+	restore     []func()
+}
+
+func newExtension(cfg *Config, set extension.Settings) (*profilingExtension, error) {
+	kinds, err := cfg.kinds()
+	if err != nil {
+		return nil, err
+	}
+	tel, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	return &profilingExtension{
+		cfg:      cfg,
+		set:      set,
+		logger:   set.Logger,
+		tel:      tel,
+		kinds:    kinds,
+		resource: resourceAttributes(set, cfg.Labels),
+		clock:    realClock{},
+		runtime:  goRuntime{},
+		cpuSlot:  make(chan struct{}, 1),
+	}, nil
+}
+
+// resourceAttributes are the collector's own resource (service.name,
+// service.instance.id, service.version, as the service sets them for its telemetry)
+// plus host.name and the configured labels.
+func resourceAttributes(set extension.Settings, labels map[string]string) map[string]string {
+	out := map[string]string{}
+	if set.Resource.Attributes().Len() > 0 {
+		for k, v := range set.Resource.Attributes().All() {
+			out[k] = v.AsString()
+		}
+	}
+	if out["service.name"] == "" && set.BuildInfo.Command != "" {
+		out["service.name"] = set.BuildInfo.Command
+	}
+	if out["service.version"] == "" && set.BuildInfo.Version != "" {
+		out["service.version"] = set.BuildInfo.Version
+	}
+	if _, ok := out["host.name"]; !ok {
+		if h, err := os.Hostname(); err == nil {
+			out["host.name"] = h
+		}
+	}
+	for k, v := range labels {
+		out[k] = v
+	}
+	return out
+}
+
+func (e *profilingExtension) Start(ctx context.Context, host component.Host) error {
+	if e.cfg.BlockProfileFraction > 0 {
+		runtime.SetBlockProfileRate(e.cfg.BlockProfileFraction)
+		e.restore = append(e.restore, func() { runtime.SetBlockProfileRate(0) })
+	}
+	if e.cfg.MutexProfileFraction > 0 {
+		prev := runtime.SetMutexProfileFraction(e.cfg.MutexProfileFraction)
+		e.restore = append(e.restore, func() { runtime.SetMutexProfileFraction(prev) })
+	}
+
+	if e.cfg.Endpoint != "" {
+		ln, err := e.cfg.TCPAddrConfig.Listen(ctx)
+		if err != nil {
+			return fmt.Errorf("profiling: listening on %q for the pprof endpoints: %w", e.cfg.Endpoint, err)
+		}
+		e.startServer(ln)
+	}
+
+	if len(e.kinds) == 0 || (!e.cfg.hasDestination() && e.dests == nil) {
+		e.logger.Info("Serving pprof endpoints only: no profile kinds or no destination configured", zap.String("endpoint", e.cfg.Endpoint))
+		return nil
+	}
+	if e.dests == nil {
+		dests, err := newDestinations(e.cfg, e.set, e.resource)
+		if err != nil {
+			return err
+		}
+		e.dests = dests
+	}
+	for _, d := range e.dests {
+		if err := d.start(ctx, host); err != nil {
+			return fmt.Errorf("profiling: starting %s: %w", d.name(), err)
+		}
+	}
+	e.sched = newScheduler(e)
+	e.sched.start()
+	names := make([]string, len(e.dests))
+	for i, d := range e.dests {
+		names[i] = d.name()
+	}
+	e.logger.Info("Continuous profiling started",
+		zap.Duration("interval", e.cfg.Interval), zap.Duration("cpu_duration", e.cfg.CPUDuration),
+		zap.Any("profiles", e.kinds), zap.Strings("destinations", names))
+	return nil
+}
+
+// Shutdown stops the schedule (a CPU profile in progress is stopped and dropped),
+// cancels deliveries in flight and closes the pull endpoints. It returns ctx's error if
+// the schedule has not stopped in time; calling it again waits again.
+func (e *profilingExtension) Shutdown(ctx context.Context) error {
+	e.stopOnce.Do(func() {
+		if e.sched != nil {
+			e.sched.stop()
+		}
+	})
+	if e.sched != nil {
+		select {
+		case <-e.sched.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	e.cleanupOnce.Do(func() { e.cleanupErr = e.cleanup(ctx) })
+	return e.cleanupErr
+}
+
+func (e *profilingExtension) cleanup(ctx context.Context) error {
+	var errs []error
+	if e.server != nil {
+		if err := e.server.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+			_ = e.server.Close()
+		}
+		<-e.serverDone
+	}
+	for _, d := range e.dests {
+		if err := d.shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", d.name(), err))
+		}
+	}
+	for _, f := range e.restore {
+		f()
+	}
+	e.tel.Shutdown()
+	return errors.Join(errs...)
+}
+
+func (e *profilingExtension) startServer(ln net.Listener) {
+	e.addr = ln.Addr().String()
+	e.server = &http.Server{Handler: e.pprofMux(), ReadHeaderTimeout: 10 * time.Second}
+	e.serverDone = make(chan struct{})
+	go func() {
+		defer close(e.serverDone)
+		if err := e.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.logger.Error("pprof endpoints stopped", zap.Error(err))
+		}
+	}()
+}

@@ -1,0 +1,141 @@
+package profilingextension
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/extension"
+	"go.opentelemetry.io/collector/extension/extensiontest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension/internal/metadata"
+)
+
+func extensionSettings() extension.Settings {
+	set := extensiontest.NewNopSettings(metadata.Type)
+	set.Resource = pcommon.NewResource()
+	set.Resource.Attributes().PutStr("service.name", "otelcol-bridge")
+	set.Resource.Attributes().PutStr("service.instance.id", "inst-1")
+	set.Resource.Attributes().PutStr("service.version", "0.1.0-dev")
+	return set
+}
+
+func startPullOnly(t *testing.T, mutate func(*Config)) (*profilingExtension, string) {
+	t.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = "127.0.0.1:0"
+	if mutate != nil {
+		mutate(cfg)
+	}
+	ext, err := newExtension(cfg, extensionSettings())
+	require.NoError(t, err)
+	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { shutdown(t, ext) })
+	return ext, "http://" + ext.listenAddr()
+}
+
+func get(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, body
+}
+
+func TestPullEndpointsServeNetHTTPPprof(t *testing.T) {
+	_, base := startPullOnly(t, nil)
+
+	code, body := get(t, base+"/debug/pprof/")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, string(body), "goroutine")
+
+	code, body = get(t, base+"/debug/pprof/goroutine")
+	require.Equal(t, http.StatusOK, code)
+	p, err := profile.ParseData(body)
+	require.NoError(t, err)
+	assert.NotEmpty(t, p.Sample)
+
+	code, body = get(t, base+"/debug/pprof/cmdline")
+	assert.Equal(t, http.StatusOK, code)
+	assert.NotEmpty(t, body)
+
+	code, body = get(t, base+"/debug/pprof/profile?seconds=1")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	_, err = profile.ParseData(body)
+	require.NoError(t, err)
+}
+
+// A pull request arriving while the schedule holds the CPU profiler waits for it.
+func TestPullCPUProfileWaitsForTheSchedule(t *testing.T) {
+	ext, base := startPullOnly(t, nil)
+	ext.cpuSlot <- struct{}{} // the schedule's CPU window
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		<-ext.cpuSlot
+		close(released)
+	}()
+	code, body := get(t, base+"/debug/pprof/profile?seconds=1")
+	<-released
+	require.Equal(t, http.StatusOK, code, "%s", body)
+}
+
+func TestPullEndpointOffWhenEmpty(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = ""
+	ext, err := newExtension(cfg, extensionSettings())
+	require.NoError(t, err)
+	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
+	assert.Nil(t, ext.server)
+	shutdown(t, ext)
+}
+
+func TestPullEndpointPortInUseFailsStart(t *testing.T) {
+	ext, base := startPullOnly(t, nil)
+	_ = ext
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = strings.TrimPrefix(base, "http://")
+	second, err := newExtension(cfg, extensionSettings())
+	require.NoError(t, err)
+	err = second.Start(context.Background(), componenttest.NewNopHost())
+	require.ErrorContains(t, err, "pprof endpoints")
+	shutdown(t, second)
+}
+
+func TestProfileRatesSetAndRestored(t *testing.T) {
+	before := runtime.SetMutexProfileFraction(-1)
+	ext, _ := startPullOnly(t, func(c *Config) { c.MutexProfileFraction = 7; c.BlockProfileFraction = 1000 })
+	assert.Equal(t, 7, runtime.SetMutexProfileFraction(-1))
+	shutdown(t, ext)
+	assert.Equal(t, before, runtime.SetMutexProfileFraction(-1))
+}
+
+func TestResourceAttributes(t *testing.T) {
+	set := extensionSettings()
+	got := resourceAttributes(set, map[string]string{"deployment.environment.name": "prod"})
+	assert.Equal(t, "otelcol-bridge", got["service.name"])
+	assert.Equal(t, "inst-1", got["service.instance.id"])
+	assert.Equal(t, "0.1.0-dev", got["service.version"])
+	assert.Equal(t, "prod", got["deployment.environment.name"])
+	assert.NotEmpty(t, got["host.name"])
+
+	bare := extensiontest.NewNopSettings(metadata.Type)
+	bare.BuildInfo = component.BuildInfo{Command: "otelcol-bridge", Version: "1.2.3"}
+	got = resourceAttributes(bare, nil)
+	assert.Equal(t, "otelcol-bridge", got["service.name"])
+	assert.Equal(t, "1.2.3", got["service.version"])
+}
+
+func (e *profilingExtension) listenAddr() string { return e.addr }

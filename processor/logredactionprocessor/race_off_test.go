@@ -1,0 +1,5 @@
+//go:build !race
+
+package logredactionprocessor
+
+const raceEnabled = false

@@ -1,0 +1,85 @@
+package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
+)
+
+// Span name sources for Config.SpanName.
+const (
+	SpanNameResource  = "resource"
+	SpanNameOperation = "operation"
+)
+
+// Config of the datadog receiver. endpoint, read_timeout and
+// trace_id_cache_size mean what they mean in contrib's datadog receiver, so
+// a contrib configuration of those keys works unchanged.
+type Config struct {
+	// ServerConfig is the HTTP server: endpoint (default localhost:8126),
+	// read_timeout (default 60s), max_request_body_size (default 25 MiB, the
+	// Agent's own limit), TLS, auth, compression algorithms, ...
+	confighttp.ServerConfig `mapstructure:",squash"`
+
+	// TraceIDCacheSize bounds the fallback cache of upper 64 trace-id bits,
+	// used only for chunks that carry none (see README). 0 disables it.
+	TraceIDCacheSize int `mapstructure:"trace_id_cache_size"`
+
+	// SpanName chooses the OTLP span name: "resource" (the Datadog resource,
+	// such as "GET /api/orders/{id}"; the default) or "operation" (the Datadog
+	// operation name, such as "http.request"). The other one is kept as the
+	// resource.name or operation.name attribute either way.
+	SpanName string `mapstructure:"span_name"`
+
+	// DropRejectedTraces drops chunks whose sampling priority is 0
+	// (AUTO_REJECT) or negative (USER_REJECT), counting them as refused with
+	// reason sampling_rejected. Off by default: every span is forwarded with
+	// its sampling.priority attribute, so a sampler downstream decides.
+	DropRejectedTraces bool `mapstructure:"drop_rejected_traces"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+// Sentinel errors of Validate.
+var (
+	ErrMissingEndpoint = errors.New("endpoint: must not be empty")
+	ErrCacheSize       = errors.New("trace_id_cache_size: must not be negative")
+	ErrSpanName        = errors.New(`span_name: must be "resource" or "operation"`)
+	ErrReadTimeout     = errors.New("read_timeout: must not be negative")
+	ErrMaxBodySize     = errors.New("max_request_body_size: must not be negative")
+)
+
+// Validate checks the configuration.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if cfg.NetAddr.Endpoint == "" {
+		errs = append(errs, ErrMissingEndpoint)
+	}
+	if cfg.TraceIDCacheSize < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrCacheSize, cfg.TraceIDCacheSize))
+	}
+	if cfg.SpanName != SpanNameResource && cfg.SpanName != SpanNameOperation {
+		errs = append(errs, fmt.Errorf("%w, got %q", ErrSpanName, cfg.SpanName))
+	}
+	if cfg.ReadTimeout < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %s", ErrReadTimeout, cfg.ReadTimeout))
+	}
+	if cfg.MaxRequestBodySize < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrMaxBodySize, cfg.MaxRequestBodySize))
+	}
+	return errors.Join(errs...)
+}
+
+const (
+	defaultEndpoint         = "localhost:8126"
+	defaultReadTimeout      = 60 * time.Second
+	defaultTraceIDCacheSize = 100
+	// The Datadog Agent's default max_request_bytes.
+	defaultMaxRequestBodySize = 25 * 1024 * 1024
+)

@@ -1,0 +1,83 @@
+package datadogreceiver
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver/internal/metadata"
+)
+
+func TestEmptyConfigGivesDefaults(t *testing.T) {
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	require.NoError(t, confmap.New().Unmarshal(cfg))
+	assert.Equal(t, "localhost:8126", cfg.NetAddr.Endpoint)
+	assert.Equal(t, 60*time.Second, cfg.ReadTimeout)
+	assert.Equal(t, int64(25<<20), cfg.MaxRequestBodySize)
+	assert.Equal(t, 100, cfg.TraceIDCacheSize)
+	assert.Equal(t, SpanNameResource, cfg.SpanName)
+	assert.False(t, cfg.DropRejectedTraces)
+	require.NoError(t, confmap.Validate(cfg))
+}
+
+func TestLoadConfig(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+
+	tests := []struct {
+		id          string
+		check       func(t *testing.T, cfg *Config)
+		validateErr error
+		unmarshal   string
+	}{
+		{id: "", check: func(t *testing.T, cfg *Config) {
+			assert.Equal(t, NewFactory().CreateDefaultConfig(), cfg)
+		}},
+		{id: "contrib_compatible", check: func(t *testing.T, cfg *Config) {
+			assert.Equal(t, "0.0.0.0:8126", cfg.NetAddr.Endpoint)
+			assert.Equal(t, 30*time.Second, cfg.ReadTimeout)
+			assert.Equal(t, 500, cfg.TraceIDCacheSize)
+		}},
+		{id: "all", check: func(t *testing.T, cfg *Config) {
+			assert.Equal(t, "localhost:9126", cfg.NetAddr.Endpoint)
+			assert.Equal(t, SpanNameOperation, cfg.SpanName)
+			assert.True(t, cfg.DropRejectedTraces)
+			assert.Zero(t, cfg.TraceIDCacheSize)
+			assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize)
+		}},
+		{id: "bad_span_name", validateErr: ErrSpanName},
+		{id: "bad_cache", validateErr: ErrCacheSize},
+		{id: "empty_endpoint", validateErr: ErrMissingEndpoint},
+		{id: "typo", unmarshal: "has invalid keys: trace_id_cach_size"},
+	}
+	for _, tt := range tests {
+		t.Run("id="+tt.id, func(t *testing.T) {
+			id := component.NewID(metadata.Type)
+			if tt.id != "" {
+				id = component.NewIDWithName(metadata.Type, tt.id)
+			}
+			sub, err := cm.Sub(id.String())
+			require.NoError(t, err)
+			cfg := NewFactory().CreateDefaultConfig().(*Config)
+			err = sub.Unmarshal(cfg)
+			if tt.unmarshal != "" {
+				require.ErrorContains(t, err, tt.unmarshal)
+				return
+			}
+			require.NoError(t, err)
+			err = confmap.Validate(cfg)
+			if tt.validateErr != nil {
+				require.ErrorIs(t, err, tt.validateErr)
+				return
+			}
+			require.NoError(t, err)
+			tt.check(t, cfg)
+		})
+	}
+}

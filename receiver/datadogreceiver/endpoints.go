@@ -1,0 +1,111 @@
+package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/datadog"
+)
+
+// tracePaths are the trace intake paths this receiver translates.
+var tracePaths = map[string]datadog.Protocol{
+	"/v0.3/traces": datadog.V03,
+	"/v0.4/traces": datadog.V04,
+	"/v0.5/traces": datadog.V05,
+	"/v0.7/traces": datadog.V07,
+	"/v1.0/traces": datadog.V10,
+}
+
+// notImplemented are Datadog Agent intake paths that exist but that this
+// receiver does not translate yet: they get 501 and are counted, so nothing a
+// client sends there is mistaken for accepted. They are not listed in /info,
+// so dd-trace libraries do not use them (no client-side stats, no p0 drops).
+var notImplemented = []string{
+	"/v0.6/stats",
+	"/v0.1/pipeline_stats",
+	"/v0.3/services",
+	"/v0.4/services",
+	"/api/v0.2/traces",
+	"/api/v0.2/stats",
+	"/api/v1/series",
+	"/api/v2/series",
+	"/api/intake/metrics/v3/series",
+	"/api/v1/sketches",
+	"/api/beta/sketches",
+	"/api/v1/distribution_points",
+	"/api/v1/check_run",
+	"/api/v1/validate",
+	"/api/v2/logs",
+	"/dogstatsd/v1/proxy",
+	"/dogstatsd/v2/proxy",
+	"/profiling/v1/input",
+	"/debugger/v1/input",
+	"/debugger/v1/diagnostics",
+	"/debugger/v2/input",
+	"/symdb/v1/input",
+	"/tracer_flare/v1",
+}
+
+// notImplementedPrefixes are path families answered like notImplemented.
+var notImplementedPrefixes = []string{"/evp_proxy/"}
+
+// notImplementedEndpoint returns the endpoint name to count a path under.
+func notImplementedEndpoint(path string) (string, bool) {
+	for _, p := range notImplemented {
+		if path == p {
+			return p, true
+		}
+	}
+	for _, p := range notImplementedPrefixes {
+		if strings.HasPrefix(path, p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+const (
+	// dd-trace libraries poll it for remote configuration.
+	remoteConfigPath = "/v0.7/config"
+	// dd-trace libraries send their instrumentation telemetry under it.
+	telemetryProxyPrefix = "/telemetry/proxy/"
+	infoPath             = "/info"
+)
+
+// agentInfo is the /info document. It lists exactly the paths translated.
+// client_drop_p0s is false and /v0.6/stats is not listed: tracers then keep
+// every trace (rejected ones carry their sampling.priority) and compute no
+// client-side stats, so nothing is lost while stats are not translated.
+type agentInfo struct {
+	Version         string     `json:"version"`
+	GitCommit       string     `json:"git_commit"`
+	Endpoints       []string   `json:"endpoints"`
+	ClientDropP0s   bool       `json:"client_drop_p0s"`
+	SpanMetaStructs bool       `json:"span_meta_structs"`
+	LongRunning     bool       `json:"long_running_spans"`
+	SpanEvents      bool       `json:"span_events"`
+	Config          infoConfig `json:"config"`
+}
+
+type infoConfig struct {
+	DefaultEnv      string `json:"default_env"`
+	MaxRequestBytes int64  `json:"max_request_bytes"`
+}
+
+// agentAPIVersion is the Agent release whose trace API this receiver
+// implements; tracers gate a few features on it.
+const agentAPIVersion = "7.80.0"
+
+func infoDocument(maxBody int64) []byte {
+	info := agentInfo{
+		Version:   agentAPIVersion,
+		GitCommit: "otelcol-bridge",
+		Endpoints: []string{"/v0.3/traces", "/v0.4/traces", "/v0.5/traces", "/v0.7/traces", "/v1.0/traces"},
+		// Both are decoded natively (meta_struct and span_events fields).
+		SpanMetaStructs: true,
+		SpanEvents:      true,
+		Config:          infoConfig{DefaultEnv: "none", MaxRequestBytes: maxBody},
+	}
+	b, _ := json.MarshalIndent(info, "", "  ")
+	return b
+}

@@ -1,0 +1,323 @@
+package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sync"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/receiverhelper"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/datadog"
+	"github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver/internal/metadata"
+)
+
+// maxCountedPaths bounds the distinct values of the unknown-path counter's
+// path attribute, so a scanner cannot blow up metric cardinality.
+const maxCountedPaths = 100
+
+type datadogReceiver struct {
+	cfg        *Config
+	settings   receiver.Settings
+	next       consumer.Traces
+	translator *datadog.Translator
+	obsrecv    *receiverhelper.ObsReport
+	telemetry  *metadata.TelemetryBuilder
+	info       []byte
+
+	server   *http.Server
+	serverWG sync.WaitGroup
+
+	pathsMu sync.Mutex
+	paths   map[string]struct{}
+}
+
+func newReceiver(set receiver.Settings, cfg *Config, next consumer.Traces) (*datadogReceiver, error) {
+	obsrecv, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
+		ReceiverID:             set.ID,
+		Transport:              "http",
+		ReceiverCreateSettings: set,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	spanName := datadog.SpanNameFromResource
+	if cfg.SpanName == SpanNameOperation {
+		spanName = datadog.SpanNameFromOperation
+	}
+	return &datadogReceiver{
+		cfg:      cfg,
+		settings: set,
+		next:     next,
+		translator: datadog.NewTranslator(datadog.Options{
+			SpanName:     spanName,
+			DropRejected: cfg.DropRejectedTraces,
+			TraceIDCache: datadog.NewTraceIDCache(cfg.TraceIDCacheSize),
+		}),
+		obsrecv:   obsrecv,
+		telemetry: tb,
+		info:      infoDocument(cfg.MaxRequestBodySize),
+		paths:     make(map[string]struct{}),
+	}, nil
+}
+
+func (r *datadogReceiver) Start(ctx context.Context, host component.Host) error {
+	server, err := r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r)
+	if err != nil {
+		return fmt.Errorf("datadog receiver: %w", err)
+	}
+	ln, err := r.cfg.ToListener(ctx)
+	if err != nil {
+		return fmt.Errorf("datadog receiver: listen on %s: %w", r.cfg.NetAddr.Endpoint, err)
+	}
+	// ToServer may have filled in defaults (body size): /info reports the
+	// limit in force.
+	r.info = infoDocument(r.cfg.MaxRequestBodySize)
+	r.server = server
+	r.serverWG.Add(1)
+	go func() {
+		defer r.serverWG.Done()
+		if err := server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
+		}
+	}()
+	return nil
+}
+
+func (r *datadogReceiver) Shutdown(ctx context.Context) error {
+	var err error
+	if r.server != nil {
+		err = r.server.Shutdown(ctx)
+		r.serverWG.Wait()
+		r.server = nil
+	}
+	r.telemetry.Shutdown()
+	return err
+}
+
+// ServeHTTP routes every request itself, so that each path gets an explicit
+// answer: translated, side feature, not implemented (501) or unknown (404).
+func (r *datadogReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	path := req.URL.Path
+	if proto, ok := tracePaths[path]; ok {
+		r.handleTraces(w, req, path, proto)
+		return
+	}
+	switch {
+	case path == infoPath:
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			writeError(w, http.StatusMethodNotAllowed, "use GET", path, http.MethodGet)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(r.info)
+	case path == remoteConfigPath:
+		// The Agent answers 404 when remote configuration is disabled, and
+		// dd-trace libraries then carry on without it.
+		r.countSide(req.Context(), remoteConfigPath)
+		drain(req)
+		writeError(w, http.StatusNotFound, "remote configuration is not served by the otelcol-bridge datadog receiver", path)
+	case len(path) >= len(telemetryProxyPrefix) && path[:len(telemetryProxyPrefix)] == telemetryProxyPrefix:
+		// Instrumentation telemetry is about the tracer, not the
+		// application; it is acknowledged so tracers do not retry it, and
+		// counted. It is not listed in /info, so most tracers never send it.
+		r.countSide(req.Context(), telemetryProxyPrefix)
+		drain(req)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte("{}"))
+	default:
+		if endpoint, ok := notImplementedEndpoint(path); ok {
+			r.telemetry.ReceiverDatadogRequestsNotImplemented.Add(req.Context(), 1,
+				metric.WithAttributes(attribute.String("endpoint", endpoint)))
+			drain(req)
+			writeError(w, http.StatusNotImplemented, "this Datadog intake is not translated by the otelcol-bridge datadog receiver yet", path)
+			return
+		}
+		r.telemetry.ReceiverDatadogRequestsUnknownPath.Add(req.Context(), 1,
+			metric.WithAttributes(attribute.String("path", r.countedPath(path))))
+		drain(req)
+		writeError(w, http.StatusNotFound, "unknown path", path)
+	}
+}
+
+func (r *datadogReceiver) countSide(ctx context.Context, endpoint string) {
+	r.telemetry.ReceiverDatadogSideRequests.Add(ctx, 1, metric.WithAttributes(attribute.String("endpoint", endpoint)))
+}
+
+func (r *datadogReceiver) countedPath(path string) string {
+	r.pathsMu.Lock()
+	defer r.pathsMu.Unlock()
+	if _, ok := r.paths[path]; ok {
+		return path
+	}
+	if len(r.paths) >= maxCountedPaths || len(path) > 200 {
+		return "other"
+	}
+	r.paths[path] = struct{}{}
+	return path
+}
+
+// traceResponse tells tracers to keep their default sampling rates.
+var traceResponse = []byte(`{"rate_by_service":{}}`)
+
+func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request, path string, proto datadog.Protocol) {
+	ctx := req.Context()
+	endpoint := metric.WithAttributes(attribute.String("endpoint", path))
+	outcome := func(o string) {
+		r.telemetry.ReceiverDatadogPayloads.Add(ctx, 1,
+			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("outcome", o)))
+	}
+
+	if req.Method != http.MethodPost && req.Method != http.MethodPut {
+		outcome("method_not_allowed")
+		writeError(w, http.StatusMethodNotAllowed, "use POST or PUT", path, "POST, PUT")
+		return
+	}
+	enc, ok := encodingOf(req.Header.Get("Content-Type"), proto)
+	if !ok {
+		outcome("unsupported_media_type")
+		drain(req)
+		writeError(w, http.StatusUnsupportedMediaType,
+			fmt.Sprintf("unsupported content type %q for %s", req.Header.Get("Content-Type"), path), path)
+		return
+	}
+	body, err := readBody(req)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			outcome("too_large")
+			writeError(w, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("body larger than max_request_body_size (%d bytes)", tooLarge.Limit), path)
+			return
+		}
+		outcome("invalid")
+		writeError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), path)
+		return
+	}
+
+	format := "datadog_" + proto.String()
+	ctx = r.obsrecv.StartTracesOp(ctx)
+	td, stats, decodeErr := r.translator.Translate(proto, enc, body, datadog.PayloadFromHeaders(req.Header))
+	r.countStats(ctx, path, stats)
+
+	var consumeErr error
+	if td.SpanCount() > 0 {
+		consumeErr = r.next.ConsumeTraces(ctx, td)
+	}
+	r.obsrecv.EndTracesOp(ctx, format, td.SpanCount(), errors.Join(decodeErr, consumeErr))
+
+	switch {
+	case consumeErr != nil:
+		outcome("refused")
+		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(td.SpanCount()),
+			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "pipeline_refused")))
+		status := http.StatusServiceUnavailable
+		if consumererror.IsPermanent(consumeErr) {
+			status = http.StatusBadRequest
+		}
+		writeError(w, status, "the pipeline refused the traces: "+consumeErr.Error(), path)
+	case decodeErr != nil && stats.Chunks == 0:
+		outcome("invalid")
+		r.settings.Logger.Debug("undecodable trace payload", zap.String("path", path), zap.Error(decodeErr))
+		writeError(w, http.StatusBadRequest, decodeErr.Error(), path)
+	case decodeErr != nil:
+		// The chunks before the error were forwarded; a retry would
+		// duplicate them, so the client gets a 4xx naming what was kept.
+		outcome("partial")
+		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(td.SpanCount()), endpoint)
+		writeError(w, http.StatusBadRequest,
+			fmt.Sprintf("%d spans in %d traces accepted, the rest is undecodable: %v", td.SpanCount(), stats.Chunks, decodeErr), path)
+	default:
+		outcome("accepted")
+		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(td.SpanCount()), endpoint)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(traceResponse)
+	}
+}
+
+func (r *datadogReceiver) countStats(ctx context.Context, path string, s datadog.Stats) {
+	if s.RejectedSpans > 0 {
+		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(s.RejectedSpans),
+			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "sampling_rejected")))
+	}
+	if s.CacheHits > 0 {
+		r.telemetry.ReceiverDatadogTraceIDCacheLookups.Add(ctx, int64(s.CacheHits), metric.WithAttributes(attribute.String("result", "hit")))
+	}
+	if s.CacheMisses > 0 {
+		r.telemetry.ReceiverDatadogTraceIDCacheLookups.Add(ctx, int64(s.CacheMisses), metric.WithAttributes(attribute.String("result", "miss")))
+	}
+}
+
+// encodingOf maps a Content-Type to the body encoding. As in the Agent, an
+// empty type on /v0.3 and /v0.4 means JSON; the other versions are msgpack.
+func encodingOf(contentType string, proto datadog.Protocol) (datadog.Encoding, bool) {
+	jsonAllowed := proto == datadog.V03 || proto == datadog.V04
+	if contentType == "" {
+		if jsonAllowed {
+			return datadog.JSON, true
+		}
+		return datadog.Msgpack, true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return 0, false
+	}
+	switch mt {
+	case "application/msgpack", "application/x-msgpack", "application/vnd.msgpack":
+		return datadog.Msgpack, true
+	case "application/json", "text/json":
+		return datadog.JSON, jsonAllowed
+	}
+	return 0, false
+}
+
+// readBody reads the (already decompressed) body. The buffer is never
+// reused: the translated traces alias it.
+func readBody(req *http.Request) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := req.ContentLength; n > 0 && n < 64<<20 && req.Header.Get("Content-Encoding") == "" {
+		buf.Grow(int(n))
+	}
+	_, err := buf.ReadFrom(req.Body)
+	return buf.Bytes(), err
+}
+
+// drain consumes a request body we do not use, so the connection is reused.
+func drain(req *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, 1<<20))
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+	Path  string `json:"path"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg, path string, allow ...string) {
+	if len(allow) > 0 {
+		w.Header().Set("Allow", allow[0])
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(errorBody{Error: msg, Path: path})
+}
+
+var _ http.Handler = (*datadogReceiver)(nil)
