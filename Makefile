@@ -105,6 +105,10 @@ e2e: build test/e2e/js/node_modules ## end-to-end tests: the built binary on loo
 .PHONY: test
 test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart
 
+.PHONY: fuzz
+fuzz: ## run every Go fuzz target for FUZZTIME each (default 30s); not part of make test
+	./scripts/fuzz.sh
+
 .PHONY: clean
 clean: ## remove build output and the default config's ./data
 	rm -rf bin data
