@@ -98,8 +98,12 @@ test/e2e/js/node_modules: test/e2e/js/package.json test/e2e/js/package-lock.json
 	cd test/e2e/js && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-lock.json
+	cd test/e2e/js-dd && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 .PHONY: e2e
-e2e: build test/e2e/js/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
+e2e: build test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
 	OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 .PHONY: test

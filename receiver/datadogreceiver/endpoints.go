@@ -17,28 +17,15 @@ var tracePaths = map[string]datadog.Protocol{
 }
 
 // notImplemented are Datadog Agent intake paths that exist but that this
-// receiver does not translate yet: they get 501 and are counted, so nothing a
+// receiver does not translate: they get 501 and are counted, so nothing a
 // client sends there is mistaken for accepted. They are not listed in /info,
-// so dd-trace libraries do not use them (no client-side stats, no p0 drops).
+// so dd-trace libraries do not use them.
 var notImplemented = []string{
-	"/v0.6/stats",
 	"/v0.1/pipeline_stats",
 	"/v0.3/services",
 	"/v0.4/services",
 	"/api/v0.2/traces",
 	"/api/v0.2/stats",
-	"/api/v1/series",
-	"/api/v2/series",
-	"/api/intake/metrics/v3/series",
-	"/api/v1/sketches",
-	"/api/beta/sketches",
-	"/api/v1/distribution_points",
-	"/api/v1/check_run",
-	"/api/v1/validate",
-	"/api/v2/logs",
-	"/dogstatsd/v1/proxy",
-	"/dogstatsd/v2/proxy",
-	"/profiling/v1/input",
 	"/debugger/v1/input",
 	"/debugger/v1/diagnostics",
 	"/debugger/v2/input",
@@ -70,12 +57,14 @@ const (
 	// dd-trace libraries send their instrumentation telemetry under it.
 	telemetryProxyPrefix = "/telemetry/proxy/"
 	infoPath             = "/info"
+	// The Agent validates its API key there at startup.
+	validatePath = "/api/v1/validate"
 )
 
-// agentInfo is the /info document. It lists exactly the paths translated.
-// client_drop_p0s is false and /v0.6/stats is not listed: tracers then keep
-// every trace (rejected ones carry their sampling.priority) and compute no
-// client-side stats, so nothing is lost while stats are not translated.
+// agentInfo is the /info document. It lists exactly the paths translated
+// for the pipelines that exist. client_drop_p0s is false: tracers keep
+// sending every trace (rejected ones carry their sampling.priority), and when
+// /v0.6/stats is listed they also send their stats, which become metrics.
 type agentInfo struct {
 	Version         string     `json:"version"`
 	GitCommit       string     `json:"git_commit"`
@@ -96,11 +85,14 @@ type infoConfig struct {
 // implements; tracers gate a few features on it.
 const agentAPIVersion = "7.80.0"
 
-func infoDocument(maxBody int64) []byte {
+func infoDocument(maxBody int64, endpoints []string) []byte {
+	if endpoints == nil {
+		endpoints = []string{}
+	}
 	info := agentInfo{
 		Version:   agentAPIVersion,
 		GitCommit: "otelcol-bridge",
-		Endpoints: []string{"/v0.3/traces", "/v0.4/traces", "/v0.5/traces", "/v0.7/traces", "/v1.0/traces"},
+		Endpoints: endpoints,
 		// Both are decoded natively (meta_struct and span_events fields).
 		SpanMetaStructs: true,
 		SpanEvents:      true,
@@ -108,4 +100,23 @@ func infoDocument(maxBody int64) []byte {
 	}
 	b, _ := json.MarshalIndent(info, "", "  ")
 	return b
+}
+
+// servedEndpoints lists the tracer-facing paths whose pipeline exists: the
+// trace paths with a traces pipeline; /v0.6/stats and the DogStatsD proxy
+// with a metrics pipeline; the profiling intake with a profiles pipeline.
+// Tracers only use what /info lists, so a missing pipeline makes them fall
+// back (DogStatsD over UDP) or skip the feature instead of getting errors.
+func (r *datadogReceiver) servedEndpoints() []string {
+	var eps []string
+	if r.nextTraces != nil {
+		eps = append(eps, "/v0.3/traces", "/v0.4/traces", "/v0.5/traces", "/v0.7/traces", "/v1.0/traces")
+	}
+	if r.nextMetrics != nil {
+		eps = append(eps, statsPath, "/dogstatsd/v1/proxy", dogstatsdV2Path)
+	}
+	if r.nextProfiles != nil {
+		eps = append(eps, profilingPath)
+	}
+	return eps
 }

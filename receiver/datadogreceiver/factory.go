@@ -6,17 +6,23 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/xconsumer"
 	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/xreceiver"
 
 	"github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver/internal/metadata"
 )
 
-// NewFactory returns the datadog receiver factory.
+// NewFactory returns the datadog receiver factory. Traces, metrics, logs and
+// profiles receivers of one configuration share one HTTP server.
 func NewFactory() receiver.Factory {
-	return receiver.NewFactory(
+	return xreceiver.NewFactory(
 		metadata.Type,
 		createDefaultConfig,
-		receiver.WithTraces(createTraces, metadata.TracesStability),
+		xreceiver.WithTraces(createTraces, metadata.TracesStability),
+		xreceiver.WithMetrics(createMetrics, metadata.MetricsStability),
+		xreceiver.WithLogs(createLogs, metadata.LogsStability),
+		xreceiver.WithProfiles(createProfiles, metadata.ProfilesStability),
 	)
 }
 
@@ -33,5 +39,17 @@ func createDefaultConfig() component.Config {
 }
 
 func createTraces(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Traces) (receiver.Traces, error) {
-	return newReceiver(set, cfg.(*Config), next)
+	return sharedReceiver(set, cfg.(*Config), func(r *datadogReceiver) { r.nextTraces = next })
+}
+
+func createMetrics(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Metrics) (receiver.Metrics, error) {
+	return sharedReceiver(set, cfg.(*Config), func(r *datadogReceiver) { r.nextMetrics = next })
+}
+
+func createLogs(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Logs) (receiver.Logs, error) {
+	return sharedReceiver(set, cfg.(*Config), func(r *datadogReceiver) { r.nextLogs = next })
+}
+
+func createProfiles(_ context.Context, set receiver.Settings, cfg component.Config, next xconsumer.Profiles) (xreceiver.Profiles, error) {
+	return sharedReceiver(set, cfg.(*Config), func(r *datadogReceiver) { r.nextProfiles = next })
 }

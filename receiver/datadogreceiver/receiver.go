@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/consumer/xconsumer"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.opentelemetry.io/otel/attribute"
@@ -32,20 +33,34 @@ const maxCountedPaths = 100
 type datadogReceiver struct {
 	cfg        *Config
 	settings   receiver.Settings
-	next       consumer.Traces
 	translator *datadog.Translator
+	traceIDs   *datadog.TraceIDCache
 	obsrecv    *receiverhelper.ObsReport
 	telemetry  *metadata.TelemetryBuilder
-	info       []byte
 
-	server   *http.Server
-	serverWG sync.WaitGroup
+	// The pipelines this receiver feeds; nil when no pipeline of that
+	// signal includes it. Set before Start (see shared.go).
+	nextTraces   consumer.Traces
+	nextMetrics  consumer.Metrics
+	nextLogs     consumer.Logs
+	nextProfiles xconsumer.Profiles
+
+	// Start and Shutdown are called once per signal the receiver serves;
+	// the server runs from the first Start to the last Shutdown.
+	lifecycleMu sync.Mutex
+	started     int
+	server      *http.Server
+	serverWG    sync.WaitGroup
 
 	pathsMu sync.Mutex
 	paths   map[string]struct{}
+
+	// release forgets the receiver in the shared map once it has shut down,
+	// so a reload creates a fresh one.
+	release func()
 }
 
-func newReceiver(set receiver.Settings, cfg *Config, next consumer.Traces) (*datadogReceiver, error) {
+func newReceiver(set receiver.Settings, cfg *Config) (*datadogReceiver, error) {
 	obsrecv, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID:             set.ID,
 		Transport:              "http",
@@ -62,34 +77,39 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Traces) (*dat
 	if cfg.SpanName == SpanNameOperation {
 		spanName = datadog.SpanNameFromOperation
 	}
+	cache := datadog.NewTraceIDCache(cfg.TraceIDCacheSize)
 	return &datadogReceiver{
 		cfg:      cfg,
 		settings: set,
-		next:     next,
 		translator: datadog.NewTranslator(datadog.Options{
 			SpanName:     spanName,
 			DropRejected: cfg.DropRejectedTraces,
-			TraceIDCache: datadog.NewTraceIDCache(cfg.TraceIDCacheSize),
+			TraceIDCache: cache,
 		}),
+		traceIDs:  cache,
 		obsrecv:   obsrecv,
 		telemetry: tb,
-		info:      infoDocument(cfg.MaxRequestBodySize),
 		paths:     make(map[string]struct{}),
 	}, nil
 }
 
 func (r *datadogReceiver) Start(ctx context.Context, host component.Host) error {
+	r.lifecycleMu.Lock()
+	defer r.lifecycleMu.Unlock()
+	r.started++
+	if r.started > 1 {
+		return nil
+	}
 	server, err := r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r)
 	if err != nil {
+		r.started--
 		return fmt.Errorf("datadog receiver: %w", err)
 	}
 	ln, err := r.cfg.ToListener(ctx)
 	if err != nil {
+		r.started--
 		return fmt.Errorf("datadog receiver: listen on %s: %w", r.cfg.NetAddr.Endpoint, err)
 	}
-	// ToServer may have filled in defaults (body size): /info reports the
-	// limit in force.
-	r.info = infoDocument(r.cfg.MaxRequestBodySize)
 	r.server = server
 	r.serverWG.Add(1)
 	go func() {
@@ -101,7 +121,17 @@ func (r *datadogReceiver) Start(ctx context.Context, host component.Host) error 
 	return nil
 }
 
+// Shutdown stops the server when the last signal using it shuts down. Extra
+// calls do nothing.
 func (r *datadogReceiver) Shutdown(ctx context.Context) error {
+	r.lifecycleMu.Lock()
+	defer r.lifecycleMu.Unlock()
+	if r.started > 0 {
+		r.started--
+	}
+	if r.started > 0 {
+		return nil
+	}
 	var err error
 	if r.server != nil {
 		err = r.server.Shutdown(ctx)
@@ -109,6 +139,9 @@ func (r *datadogReceiver) Shutdown(ctx context.Context) error {
 		r.server = nil
 	}
 	r.telemetry.Shutdown()
+	if r.release != nil {
+		r.release()
+	}
 	return err
 }
 
@@ -117,7 +150,15 @@ func (r *datadogReceiver) Shutdown(ctx context.Context) error {
 func (r *datadogReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	path := req.URL.Path
 	if proto, ok := tracePaths[path]; ok {
+		if r.nextTraces == nil {
+			r.noPipeline(w, req, path, "traces")
+			return
+		}
 		r.handleTraces(w, req, path, proto)
+		return
+	}
+	if in, ok := intakes[path]; ok {
+		r.handleIntake(w, req, path, in)
 		return
 	}
 	switch {
@@ -127,7 +168,15 @@ func (r *datadogReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(r.info)
+		// Built per request: it reports the body limit in force (ToServer
+		// may fill in a default) and the endpoints of the pipelines that exist.
+		_, _ = w.Write(infoDocument(r.cfg.MaxRequestBodySize, r.servedEndpoints()))
+	case path == validatePath:
+		// The Agent checks its API key at startup; there is none to check.
+		r.countSide(req.Context(), validatePath)
+		drain(req)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"valid":true}`))
 	case path == remoteConfigPath:
 		// The Agent answers 404 when remote configuration is disabled, and
 		// dd-trace libraries then carry on without it.
@@ -220,7 +269,7 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 
 	var consumeErr error
 	if td.SpanCount() > 0 {
-		consumeErr = r.next.ConsumeTraces(ctx, td)
+		consumeErr = r.nextTraces.ConsumeTraces(ctx, td)
 	}
 	r.obsrecv.EndTracesOp(ctx, format, td.SpanCount(), errors.Join(decodeErr, consumeErr))
 

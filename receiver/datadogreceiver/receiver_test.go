@@ -169,7 +169,7 @@ func TestStatusCodes(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status, resp)
 	assert.Contains(t, resp, `"error"`)
 
-	status, resp = r.do(t, http.MethodPost, "/v0.6/stats", msgpack, []byte{0x80})
+	status, resp = r.do(t, http.MethodPost, "/v0.1/pipeline_stats", msgpack, []byte{0x80})
 	assert.Equal(t, http.StatusNotImplemented, status, resp)
 	status, resp = r.do(t, http.MethodPost, "/evp_proxy/v2/api/v2/citestcycle", nil, nil)
 	assert.Equal(t, http.StatusNotImplemented, status, resp)
@@ -192,7 +192,7 @@ func TestStatusCodes(t *testing.T) {
 		{Attributes: attribute.NewSet(attribute.String("path", "/no/such/path")), Value: 1},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 	metadatatest.AssertEqualReceiverDatadogRequestsNotImplemented(t, r.tel, []metricdata.DataPoint[int64]{
-		{Attributes: attribute.NewSet(attribute.String("endpoint", "/v0.6/stats")), Value: 1},
+		{Attributes: attribute.NewSet(attribute.String("endpoint", "/v0.1/pipeline_stats")), Value: 1},
 		{Attributes: attribute.NewSet(attribute.String("endpoint", "/evp_proxy/")), Value: 1},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 	metadatatest.AssertEqualReceiverDatadogSideRequests(t, r.tel, []metricdata.DataPoint[int64]{

@@ -26,6 +26,9 @@ type TelemetryBuilder struct {
 	meter                                 metric.Meter
 	mu                                    sync.Mutex
 	registrations                         []metric.Registration
+	ReceiverDatadogItemsReceived          metric.Int64Counter
+	ReceiverDatadogItemsRefused           metric.Int64Counter
+	ReceiverDatadogItemsSkipped           metric.Int64Counter
 	ReceiverDatadogPayloads               metric.Int64Counter
 	ReceiverDatadogRequestsNotImplemented metric.Int64Counter
 	ReceiverDatadogRequestsUnknownPath    metric.Int64Counter
@@ -64,9 +67,27 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ReceiverDatadogItemsReceived, err = builder.meter.Int64Counter(
+		"otelcol_receiver_datadog_items_received",
+		metric.WithDescription("Metric data points, log records or profiles decoded from intake payloads and passed to the pipeline (the endpoint says which) [Development]"),
+		metric.WithUnit("{item}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverDatadogItemsRefused, err = builder.meter.Int64Counter(
+		"otelcol_receiver_datadog_items_refused",
+		metric.WithDescription("Metric data points, log records or profiles decoded but refused by the pipeline [Development]"),
+		metric.WithUnit("{item}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverDatadogItemsSkipped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_datadog_items_skipped",
+		metric.WithDescription("Items of a payload read but not translated, per reason (a series without a name, a non-finite value, an old GK distribution, a DogStatsD event or malformed line, an unreadable stats summary) [Development]"),
+		metric.WithUnit("{item}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverDatadogPayloads, err = builder.meter.Int64Counter(
 		"otelcol_receiver_datadog_payloads",
-		metric.WithDescription("Trace payloads received, per endpoint and outcome [Development]"),
+		metric.WithDescription("Payloads received (traces, metrics, logs, profiles), per endpoint and outcome [Development]"),
 		metric.WithUnit("{payload}"),
 	)
 	errs = errors.Join(errs, err)

@@ -19,6 +19,9 @@ func TestSetupTelemetry(t *testing.T) {
 	tb, err := metadata.NewTelemetryBuilder(testTel.NewTelemetrySettings())
 	require.NoError(t, err)
 	defer tb.Shutdown()
+	tb.ReceiverDatadogItemsReceived.Add(context.Background(), 1)
+	tb.ReceiverDatadogItemsRefused.Add(context.Background(), 1)
+	tb.ReceiverDatadogItemsSkipped.Add(context.Background(), 1)
 	tb.ReceiverDatadogPayloads.Add(context.Background(), 1)
 	tb.ReceiverDatadogRequestsNotImplemented.Add(context.Background(), 1)
 	tb.ReceiverDatadogRequestsUnknownPath.Add(context.Background(), 1)
@@ -26,6 +29,15 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverDatadogSpansReceived.Add(context.Background(), 1)
 	tb.ReceiverDatadogSpansRefused.Add(context.Background(), 1)
 	tb.ReceiverDatadogTraceIDCacheLookups.Add(context.Background(), 1)
+	AssertEqualReceiverDatadogItemsReceived(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverDatadogItemsRefused(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverDatadogItemsSkipped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverDatadogPayloads(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())

@@ -1,0 +1,330 @@
+package datadog
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+// Reserved attributes of a Datadog log (https://docs.datadoghq.com/logs/log_configuration/attributes_naming_convention/).
+const (
+	logMessage   = "message"
+	logMsg       = "msg"
+	logStatus    = "status"
+	logLevel     = "level"
+	logTimestamp = "timestamp"
+	logHostname  = "hostname"
+	logHost      = "host"
+	logService   = "service"
+	logSource    = "ddsource"
+	logTags      = "ddtags"
+	logTraceID   = "dd.trace_id"
+	logSpanID    = "dd.span_id"
+	logDD        = "dd"
+
+	// AttrLogSource holds ddsource, the integration or language that wrote
+	// the log (the name contrib's Datadog exporter reads back).
+	AttrLogSource = "datadog.log.source"
+)
+
+// LogsStats describes one translated logs payload.
+type LogsStats struct {
+	Records       int // log records returned
+	TraceIDs      int // records with a trace id
+	UpperFromTail int // 64-bit trace ids whose upper bits came from the trace-id cache
+}
+
+// TranslateLogs translates an /api/v2/logs JSON body: an array of log
+// objects (or one object). cache, when not nil, supplies the upper 64 bits of
+// trace ids sent as 64-bit decimals, from the spans this receiver translated.
+// agentVersion is the scope version (the DD-EVP-ORIGIN-VERSION header).
+func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now time.Time) (plog.Logs, LogsStats, error) {
+	var stats LogsStats
+	ld := plog.NewLogs()
+	body = bytes.TrimSpace(body)
+	var items []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var err error
+	if len(body) > 0 && body[0] == '{' {
+		var one map[string]any
+		err = dec.Decode(&one)
+		if one != nil {
+			items = append(items, one)
+		}
+	} else {
+		err = dec.Decode(&items)
+	}
+	if err != nil {
+		return ld, stats, fmt.Errorf("logs: %w", err)
+	}
+	scopes := map[metricResource]plog.ScopeLogs{}
+	for _, item := range items {
+		if item == nil {
+			continue
+		}
+		res := metricResource{}
+		var lr plog.LogRecord
+		// The message may itself be a JSON object (a structured log line the
+		// Agent tailed): Datadog parses it, and so do we; the outer fields win.
+		fields := item
+		if msg, ok := item[logMessage].(string); ok && strings.HasPrefix(strings.TrimSpace(msg), "{") {
+			var inner map[string]any
+			d := json.NewDecoder(strings.NewReader(msg))
+			d.UseNumber()
+			if d.Decode(&inner) == nil && inner != nil {
+				merged := make(map[string]any, len(inner)+len(item))
+				for k, v := range inner {
+					merged[k] = v
+				}
+				for k, v := range item {
+					if k != logMessage {
+						merged[k] = v
+					}
+				}
+				if _, ok := inner[logMessage]; !ok {
+					if m, ok := inner[logMsg]; ok {
+						merged[logMessage] = m
+						delete(merged, logMsg)
+					} else {
+						merged[logMessage] = msg
+					}
+				}
+				fields = merged
+			}
+		}
+		if s, ok := fields[logService].(string); ok {
+			res.service = s
+		}
+		if s, ok := fields[logHostname].(string); ok {
+			res.host = s
+		} else if s, ok := fields[logHost].(string); ok {
+			res.host = s
+		}
+		var tagAttrs [][2]string
+		if s, ok := fields[logTags].(string); ok && s != "" {
+			tagAttrs = splitTags(strings.Split(s, ","), &res)
+		}
+		sl, ok := scopes[res]
+		if !ok {
+			rl := ld.ResourceLogs().AppendEmpty()
+			res.put(rl.Resource().Attributes())
+			sl = rl.ScopeLogs().AppendEmpty()
+			sl.Scope().SetName(AgentScope)
+			sl.Scope().SetVersion(agentVersion)
+			scopes[res] = sl
+		}
+		lr = sl.LogRecords().AppendEmpty()
+		stats.Records++
+		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(now))
+		attrs := lr.Attributes()
+		var traceID, spanID any
+		for k, v := range fields {
+			switch k {
+			case logService, logHostname, logTags:
+			case logHost:
+				if _, ok := fields[logHostname]; ok {
+					putJSONValue(attrs.PutEmpty(k), v, 0)
+				}
+			case logMessage:
+				if s, ok := v.(string); ok {
+					lr.Body().SetStr(s)
+				} else {
+					putJSONValue(lr.Body(), v, 0)
+				}
+			case logStatus, logLevel:
+				// status is Datadog's reserved attribute; level counts only
+				// when there is no status, and stays an attribute otherwise.
+				_, hasStatus := fields[logStatus]
+				if s, ok := v.(string); ok && (k == logStatus || !hasStatus) {
+					lr.SetSeverityText(s)
+					lr.SetSeverityNumber(severityOf(s))
+				} else {
+					putJSONValue(attrs.PutEmpty(k), v, 0)
+				}
+			case logTimestamp:
+				if ts, ok := logTime(v); ok {
+					lr.SetTimestamp(ts)
+				} else {
+					putJSONValue(attrs.PutEmpty(k), v, 0)
+				}
+			case logSource:
+				putJSONValue(attrs.PutEmpty(AttrLogSource), v, 0)
+			case logTraceID:
+				traceID = v
+			case logSpanID:
+				spanID = v
+			case logDD:
+				// {"dd":{"trace_id":...,"span_id":...,"service":...}} as some
+				// log libraries nest it.
+				if m, ok := v.(map[string]any); ok {
+					if t, ok := m["trace_id"]; ok && traceID == nil {
+						traceID = t
+						delete(m, "trace_id")
+					}
+					if s, ok := m["span_id"]; ok && spanID == nil {
+						spanID = s
+						delete(m, "span_id")
+					}
+					if len(m) == 0 {
+						continue
+					}
+				}
+				putJSONValue(attrs.PutEmpty(k), v, 0)
+			default:
+				putJSONValue(attrs.PutEmpty(k), v, 0)
+			}
+		}
+		putKVs(attrs, tagAttrs)
+		if traceID != nil {
+			id, fromCache, ok := logTraceIDOf(traceID, cache)
+			if ok {
+				lr.SetTraceID(id)
+				stats.TraceIDs++
+				if fromCache {
+					stats.UpperFromTail++
+				}
+			} else {
+				putJSONValue(attrs.PutEmpty(logTraceID), traceID, 0)
+			}
+		}
+		if spanID != nil {
+			if id, ok := logSpanIDOf(spanID); ok {
+				lr.SetSpanID(id)
+			} else {
+				putJSONValue(attrs.PutEmpty(logSpanID), spanID, 0)
+			}
+		}
+	}
+	sortLogAttrs(ld)
+	return ld, stats, nil
+}
+
+// sortLogAttrs orders attributes by key, so the output does not depend on Go's
+// map iteration order.
+func sortLogAttrs(ld plog.Logs) {
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		sls := ld.ResourceLogs().At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				sortMap(lrs.At(k).Attributes())
+			}
+		}
+	}
+}
+
+func sortMap(m pcommon.Map) {
+	if m.Len() < 2 {
+		return
+	}
+	raw := m.AsRaw()
+	keys := sortedKeys(raw)
+	tmp := pcommon.NewMap()
+	m.CopyTo(tmp)
+	m.Clear()
+	m.EnsureCapacity(len(keys))
+	for _, k := range keys {
+		v, _ := tmp.Get(k)
+		v.CopyTo(m.PutEmpty(k))
+	}
+}
+
+// severityOf maps a Datadog status (syslog severity names, or common level
+// names) to an OTLP severity number.
+func severityOf(status string) plog.SeverityNumber {
+	switch strings.ToLower(status) {
+	case "emerg", "emergency", "panic":
+		return plog.SeverityNumberFatal4
+	case "alert":
+		return plog.SeverityNumberFatal3
+	case "crit", "critical", "fatal":
+		return plog.SeverityNumberFatal
+	case "err", "error":
+		return plog.SeverityNumberError
+	case "warn", "warning":
+		return plog.SeverityNumberWarn
+	case "notice":
+		return plog.SeverityNumberInfo2
+	case "info", "informational", "ok", "success":
+		return plog.SeverityNumberInfo
+	case "debug":
+		return plog.SeverityNumberDebug
+	case "trace":
+		return plog.SeverityNumberTrace
+	}
+	return plog.SeverityNumberUnspecified
+}
+
+// logTime reads a Datadog log timestamp: milliseconds since the epoch (what
+// the Agent sends), or an RFC 3339 string.
+func logTime(v any) (pcommon.Timestamp, bool) {
+	switch t := v.(type) {
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil || f <= 0 || f > math.MaxInt64/1e6 {
+			return 0, false
+		}
+		return pcommon.Timestamp(uint64(f * 1e6)), true
+	case string:
+		if ts, err := time.Parse(time.RFC3339Nano, t); err == nil {
+			return pcommon.NewTimestampFromTime(ts), true
+		}
+		if ms, err := strconv.ParseInt(t, 10, 64); err == nil && ms > 0 {
+			return pcommon.Timestamp(uint64(ms) * 1e6), true
+		}
+	}
+	return 0, false
+}
+
+// logTraceIDOf reads dd.trace_id: 32 hex digits (128-bit, as tracers log it
+// with 128-bit logging on), or a 64-bit decimal (the default), whose upper
+// bits come from the trace-id cache when a span of the trace was seen.
+func logTraceIDOf(v any, cache *TraceIDCache) (pcommon.TraceID, bool, bool) {
+	s := jsonScalarString(v)
+	if len(s) == 32 {
+		var id pcommon.TraceID
+		if _, err := hex.Decode(id[:], []byte(s)); err == nil && !id.IsEmpty() {
+			return id, false, true
+		}
+	}
+	low, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || low == 0 {
+		return pcommon.TraceID{}, false, false
+	}
+	high, fromCache := cache.Get(low)
+	return traceID(high, low), fromCache, true
+}
+
+// logSpanIDOf reads dd.span_id: a 64-bit decimal, or 16 hex digits.
+func logSpanIDOf(v any) (pcommon.SpanID, bool) {
+	s := jsonScalarString(v)
+	var id pcommon.SpanID
+	if u, err := strconv.ParseUint(s, 10, 64); err == nil && u != 0 {
+		return spanID(u), true
+	}
+	if len(s) == 16 {
+		if _, err := hex.Decode(id[:], []byte(s)); err == nil && !id.IsEmpty() {
+			return id, true
+		}
+	}
+	return id, false
+}
+
+func jsonScalarString(v any) string {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t)
+	case json.Number:
+		return t.String()
+	}
+	return ""
+}
