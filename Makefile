@@ -39,6 +39,7 @@ $(BINARY): $(BUILD_INPUTS)
 
 MDATAGEN := $(TOOLS_BIN)/mdatagen
 HELM     := $(TOOLS_BIN)/helm
+JAEGER   := $(TOOLS_BIN)/jaeger
 IMAGE    ?= otelcol-bridge:0.1.0-dev
 
 # mdatagen is built from tools/go.mod (`go install mdatagen@version` fails: the proxy has no
@@ -79,6 +80,11 @@ lint: ## gofmt and go vet must be clean
 unit: ## unit tests of our own module (race detector on); the Helm tests run in helm-test
 	go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v /test/helm)
 
+# Jaeger v2, the new backend of the migration e2e test, built in its own module (tools/jaeger)
+# so its collector versions never meet ours.
+$(JAEGER): tools/jaeger/go.mod tools/jaeger/go.sum
+	cd tools/jaeger && go build -o $(JAEGER) github.com/jaegertracing/jaeger/cmd/jaeger
+
 $(HELM):
 	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
@@ -103,8 +109,8 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 	@touch $@
 
 .PHONY: e2e
-e2e: build test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
-	OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
+e2e: build $(JAEGER) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
+	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 .PHONY: test
 test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart

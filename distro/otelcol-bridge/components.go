@@ -32,6 +32,7 @@ import (
 	prometheusreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/prometheusreceiver"
 	zipkinreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/zipkinreceiver"
 	profilingextension "github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension"
+	legacynormalizeprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/legacynormalizeprocessor"
 	logredactionprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor"
 	logsamplingprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logsamplingprocessor"
 	datadogreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
@@ -158,6 +159,7 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory(),
 		deltatocumulativeprocessor.NewFactory(),
 		cumulativetodeltaprocessor.NewFactory(),
+		legacynormalizeprocessor.NewFactory(),
 		logredactionprocessor.NewFactory(),
 		logsamplingprocessor.NewFactory(),
 	)
@@ -176,6 +178,7 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory().Type():         "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.158.0",
 		deltatocumulativeprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/deltatocumulativeprocessor v0.158.0",
 		cumulativetodeltaprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/cumulativetodeltaprocessor v0.158.0",
+		legacynormalizeprocessor.NewFactory().Type():      "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 		logredactionprocessor.NewFactory().Type():         "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 		logsamplingprocessor.NewFactory().Type():          "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})

@@ -7,6 +7,8 @@
 package main
 
 import (
+	"os"
+
 	"go.opentelemetry.io/collector/otelcol"
 
 	"github.com/otelcol-bridge/otelcol-bridge/distro/cli"
@@ -15,5 +17,10 @@ import (
 func run(params otelcol.CollectorSettings) error {
 	cmd := otelcol.NewCommand(params)
 	cli.Register(cmd)
-	return cmd.Execute()
+	err := cmd.Execute()
+	// main.go exits 1 on any error; our subcommands also distinguish usage and I/O errors (2).
+	if code := cli.ExitCode(err); code > 1 {
+		os.Exit(code)
+	}
+	return err
 }
