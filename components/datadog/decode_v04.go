@@ -14,20 +14,27 @@ type emitFunc func(p *Payload, c *Chunk) error
 // array of span maps. A chunk is emitted as soon as it is complete, so an
 // error later in the payload does not lose the chunks before it.
 func (d *decoder) decodeV04(b []byte, emit emitFunc) error {
+	_, err := d.decodeChunks(b, "trace", d.decodeSpanList, emit)
+	return err
+}
+
+// decodeChunks reads an array of chunks with decode (what names one in
+// errors), emitting each as soon as it is complete.
+func (d *decoder) decodeChunks(b []byte, what string, decode func([]byte, *Chunk) ([]byte, error), emit emitFunc) ([]byte, error) {
 	n, b, err := readArrayHeader(b)
 	if err != nil {
-		return fmt.Errorf("traces: %w", err)
+		return b, fmt.Errorf("%ss: %w", what, err)
 	}
 	for i := range n {
 		d.chunk.reset()
-		if b, err = d.decodeSpanList(b, &d.chunk); err != nil {
-			return fmt.Errorf("trace %d: %w", i, err)
+		if b, err = decode(b, &d.chunk); err != nil {
+			return b, fmt.Errorf("%s %d: %w", what, i, err)
 		}
 		if err = emit(&d.payload, &d.chunk); err != nil {
-			return err
+			return b, err
 		}
 	}
-	return nil
+	return b, nil
 }
 
 // decodeSpanList decodes an array of v0.4 span maps into c.
@@ -185,109 +192,96 @@ func (s *Span) newEvent() *Event {
 	return &s.Events[n]
 }
 
-func decodeLinksV04(b []byte, s *Span) ([]byte, error) {
+// readMapArray reads an array of maps (span links, span events): start is
+// called before each map, and field with each key and the bytes at its
+// value; field returns the bytes after the value.
+func readMapArray[K any](b []byte, readKey func([]byte) (K, []byte, error), start func(), field func(K, []byte) ([]byte, error)) ([]byte, error) {
 	n, b, err := readArrayHeader(b)
 	if err != nil {
 		return b, err
 	}
 	for range n {
-		l := s.newLink()
+		start()
 		var fields int
 		if fields, b, err = readMapHeader(b); err != nil {
 			return b, err
 		}
 		for range fields {
-			var key []byte
-			if key, b, err = readStrBytes(b); err != nil {
+			var key K
+			if key, b, err = readKey(b); err != nil {
 				return b, err
 			}
-			switch string(key) {
-			case "trace_id":
-				l.TraceID, b, err = readUint64(b)
-			case "trace_id_high":
-				l.TraceIDHigh, b, err = readUint64(b)
-			case "span_id":
-				l.SpanID, b, err = readUint64(b)
-			case "tracestate":
-				l.Tracestate, b, err = readStr(b)
-			case "flags":
-				var f uint64
-				f, b, err = readUint64(b)
-				l.Flags = uint32(f)
-			case "attributes":
-				var m int
-				if m, b, err = readMapHeader(b); err != nil {
-					return b, err
-				}
-				for range m {
-					var k, v string
-					if k, b, err = readStr(b); err != nil {
-						return b, err
-					}
-					if v, b, err = readStr(b); err != nil {
-						return b, err
-					}
-					l.Attrs = append(l.Attrs, Attr{Key: k, Type: AttrString, Str: v})
-				}
-			default:
-				b, err = skip(b)
-			}
-			if err != nil {
-				return b, fmt.Errorf("span_links.%s: %w", key, err)
+			if b, err = field(key, b); err != nil {
+				return b, err
 			}
 		}
 	}
 	return b, nil
 }
 
+func decodeLinksV04(b []byte, s *Span) ([]byte, error) {
+	var l *Link
+	return readMapArray(b, readStrBytes, func() { l = s.newLink() }, func(key, b []byte) ([]byte, error) {
+		var err error
+		switch string(key) {
+		case "trace_id":
+			l.TraceID, b, err = readUint64(b)
+		case "trace_id_high":
+			l.TraceIDHigh, b, err = readUint64(b)
+		case "span_id":
+			l.SpanID, b, err = readUint64(b)
+		case "tracestate":
+			l.Tracestate, b, err = readStr(b)
+		case "flags":
+			var f uint64
+			f, b, err = readUint64(b)
+			l.Flags = uint32(f)
+		case "attributes":
+			b, err = readStrMap(b, &l.Attrs)
+		default:
+			b, err = skip(b)
+		}
+		if err != nil {
+			err = fmt.Errorf("span_links.%s: %w", key, err)
+		}
+		return b, err
+	})
+}
+
 // decodeEventsV04 decodes native span events: attributes are maps with a
 // "type" (0 string, 1 bool, 2 int, 3 double, 4 array) and a typed value field.
 func decodeEventsV04(b []byte, s *Span) ([]byte, error) {
-	n, b, err := readArrayHeader(b)
-	if err != nil {
+	var e *Event
+	return readMapArray(b, readStrBytes, func() { e = s.newEvent() }, func(key, b []byte) ([]byte, error) {
+		var err error
+		switch string(key) {
+		case "name":
+			e.Name, b, err = readStr(b)
+		case "time_unix_nano":
+			e.TimeUnixNano, b, err = readUint64(b)
+		case "attributes":
+			var m int
+			if m, b, err = readMapHeader(b); err != nil {
+				break
+			}
+			for range m {
+				a := Attr{}
+				if a.Key, b, err = readStr(b); err != nil {
+					break
+				}
+				if b, err = decodeEventAttrV04(b, &a, 0); err != nil {
+					break
+				}
+				e.Attrs = append(e.Attrs, a)
+			}
+		default:
+			b, err = skip(b)
+		}
+		if err != nil {
+			err = fmt.Errorf("span_events.%s: %w", key, err)
+		}
 		return b, err
-	}
-	for range n {
-		e := s.newEvent()
-		var fields int
-		if fields, b, err = readMapHeader(b); err != nil {
-			return b, err
-		}
-		for range fields {
-			var key []byte
-			if key, b, err = readStrBytes(b); err != nil {
-				return b, err
-			}
-			switch string(key) {
-			case "name":
-				e.Name, b, err = readStr(b)
-			case "time_unix_nano":
-				e.TimeUnixNano, b, err = readUint64(b)
-			case "attributes":
-				var m int
-				if m, b, err = readMapHeader(b); err != nil {
-					return b, err
-				}
-				for range m {
-					var k string
-					if k, b, err = readStr(b); err != nil {
-						return b, err
-					}
-					a := Attr{Key: k}
-					if b, err = decodeEventAttrV04(b, &a, 0); err != nil {
-						return b, err
-					}
-					e.Attrs = append(e.Attrs, a)
-				}
-			default:
-				b, err = skip(b)
-			}
-			if err != nil {
-				return b, fmt.Errorf("span_events.%s: %w", key, err)
-			}
-		}
-	}
-	return b, nil
+	})
 }
 
 func decodeEventAttrV04(b []byte, a *Attr, depth int) ([]byte, error) {

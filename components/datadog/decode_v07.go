@@ -56,19 +56,8 @@ func (d *decoder) decodeV07(b []byte, emit emitFunc) error {
 	if chunks == nil {
 		return nil
 	}
-	if n, b, err = readArrayHeader(chunks); err != nil {
-		return fmt.Errorf("chunks: %w", err)
-	}
-	for i := range n {
-		d.chunk.reset()
-		if b, err = d.decodeChunkV07(b, &d.chunk); err != nil {
-			return fmt.Errorf("chunk %d: %w", i, err)
-		}
-		if err = emit(p, &d.chunk); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = d.decodeChunks(chunks, "chunk", d.decodeChunkV07, emit)
+	return err
 }
 
 func (d *decoder) decodeChunkV07(b []byte, c *Chunk) ([]byte, error) {

@@ -1,7 +1,6 @@
 package datadog
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -99,7 +98,7 @@ func (d *decoder) decodeV1(b []byte, emit emitFunc) error {
 		case 10:
 			b, err = d.attrsV1(b, func(a Attr) { p.Attrs = append(p.Attrs, a) })
 		case 11:
-			b, err = d.chunksV1(b, emit)
+			b, err = d.decodeChunks(b, "chunk", d.chunkV1, emit)
 		default:
 			b, err = skip(b)
 		}
@@ -108,23 +107,6 @@ func (d *decoder) decodeV1(b []byte, emit emitFunc) error {
 		}
 	}
 	return nil
-}
-
-func (d *decoder) chunksV1(b []byte, emit emitFunc) ([]byte, error) {
-	n, b, err := readArrayHeader(b)
-	if err != nil {
-		return b, err
-	}
-	for i := range n {
-		d.chunk.reset()
-		if b, err = d.chunkV1(b, &d.chunk); err != nil {
-			return b, fmt.Errorf("chunk %d: %w", i, err)
-		}
-		if err = emit(&d.payload, &d.chunk); err != nil {
-			return b, err
-		}
-	}
-	return b, nil
 }
 
 func (d *decoder) chunkV1(b []byte, c *Chunk) ([]byte, error) {
@@ -161,15 +143,7 @@ func (d *decoder) chunkV1(b []byte, c *Chunk) ([]byte, error) {
 		case 6:
 			var id []byte
 			if id, b, err = readBin(b); err == nil {
-				switch {
-				case len(id) >= 16:
-					c.TraceIDHigh = binary.BigEndian.Uint64(id[:8])
-					c.TraceIDLow = binary.BigEndian.Uint64(id[8:16])
-					c.HasTraceID = true
-				case len(id) >= 8:
-					c.TraceIDLow = binary.BigEndian.Uint64(id[:8])
-					c.HasTraceID = true
-				}
+				c.TraceIDHigh, c.TraceIDLow, c.HasTraceID = traceID128(id)
 			}
 		default:
 			b, err = skip(b)
@@ -239,86 +213,54 @@ func (d *decoder) spanV1(b []byte, s *Span) ([]byte, error) {
 }
 
 func (d *decoder) linksV1(b []byte, s *Span) ([]byte, error) {
-	n, b, err := readArrayHeader(b)
-	if err != nil {
+	var l *Link
+	return readMapArray(b, readUint64, func() { l = s.newLink() }, func(field uint64, b []byte) ([]byte, error) {
+		var err error
+		switch field {
+		case 1:
+			var id []byte
+			if id, b, err = readBin(b); err == nil {
+				l.TraceIDHigh, l.TraceID, _ = traceID128(id)
+			}
+		case 2:
+			l.SpanID, b, err = readUint64(b)
+		case 3:
+			b, err = d.attrsV1(b, func(a Attr) { l.Attrs = append(l.Attrs, a) })
+		case 4:
+			l.Tracestate, b, err = d.streamStr(b)
+		case 5:
+			var f uint64
+			f, b, err = readUint64(b)
+			l.Flags = uint32(f)
+		default:
+			b, err = skip(b)
+		}
+		if err != nil {
+			err = fmt.Errorf("link field %d: %w", field, err)
+		}
 		return b, err
-	}
-	for range n {
-		l := s.newLink()
-		var fields int
-		if fields, b, err = readMapHeader(b); err != nil {
-			return b, err
-		}
-		var field uint64
-		for range fields {
-			if field, b, err = readUint64(b); err != nil {
-				return b, err
-			}
-			switch field {
-			case 1:
-				var id []byte
-				if id, b, err = readBin(b); err == nil {
-					switch {
-					case len(id) >= 16:
-						l.TraceIDHigh = binary.BigEndian.Uint64(id[:8])
-						l.TraceID = binary.BigEndian.Uint64(id[8:16])
-					case len(id) >= 8:
-						l.TraceID = binary.BigEndian.Uint64(id[:8])
-					}
-				}
-			case 2:
-				l.SpanID, b, err = readUint64(b)
-			case 3:
-				b, err = d.attrsV1(b, func(a Attr) { l.Attrs = append(l.Attrs, a) })
-			case 4:
-				l.Tracestate, b, err = d.streamStr(b)
-			case 5:
-				var f uint64
-				f, b, err = readUint64(b)
-				l.Flags = uint32(f)
-			default:
-				b, err = skip(b)
-			}
-			if err != nil {
-				return b, fmt.Errorf("link field %d: %w", field, err)
-			}
-		}
-	}
-	return b, nil
+	})
 }
 
 func (d *decoder) eventsV1(b []byte, s *Span) ([]byte, error) {
-	n, b, err := readArrayHeader(b)
-	if err != nil {
+	var e *Event
+	return readMapArray(b, readUint64, func() { e = s.newEvent() }, func(field uint64, b []byte) ([]byte, error) {
+		var err error
+		switch field {
+		case 1:
+			e.TimeUnixNano, b, err = readUint64(b)
+		case 2:
+			e.Name, b, err = d.streamStr(b)
+		case 3:
+			b, err = d.attrsV1(b, func(a Attr) { e.Attrs = append(e.Attrs, a) })
+		default:
+			b, err = skip(b)
+		}
+		if err != nil {
+			err = fmt.Errorf("event field %d: %w", field, err)
+		}
 		return b, err
-	}
-	for range n {
-		e := s.newEvent()
-		var fields int
-		if fields, b, err = readMapHeader(b); err != nil {
-			return b, err
-		}
-		var field uint64
-		for range fields {
-			if field, b, err = readUint64(b); err != nil {
-				return b, err
-			}
-			switch field {
-			case 1:
-				e.TimeUnixNano, b, err = readUint64(b)
-			case 2:
-				e.Name, b, err = d.streamStr(b)
-			case 3:
-				b, err = d.attrsV1(b, func(a Attr) { e.Attrs = append(e.Attrs, a) })
-			default:
-				b, err = skip(b)
-			}
-			if err != nil {
-				return b, fmt.Errorf("event field %d: %w", field, err)
-			}
-		}
-	}
-	return b, nil
+	})
 }
 
 // attrsV1 reads an attribute array of (key, type, value) triples.

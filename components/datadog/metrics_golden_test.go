@@ -55,6 +55,8 @@ var intakeCases = []intakeCase{
 	{dir: "dogstatsd_dd_trace_go", file: "payload.txt", path: "/dogstatsd/v2/proxy", translate: dogstatsdTranslate},
 	{dir: "stats_v04_dd_trace_go", file: "payload.msgpack", path: "/v0.6/stats", translate: statsTranslate},
 	{dir: "stats_v10_dd_trace_go", file: "payload.msgpack", path: "/v0.6/stats", translate: statsTranslate},
+	{dir: "stats_agent_v02_pbgo", file: "payload.msgpack", path: "/api/v0.2/stats", translate: agentStatsTranslate(Msgpack)},
+	{dir: "stats_agent_v02_proto_pbgo", file: "payload.pb", path: "/api/v0.2/stats", translate: agentStatsTranslate(Protobuf)},
 }
 
 func (c intakeCase) payloadPath() string { return filepath.Join("testdata", "intake", c.dir, c.file) }

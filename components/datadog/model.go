@@ -193,6 +193,12 @@ type Chunk struct {
 	HasPriority             bool
 	Origin                  string
 	Attrs                   []Attr
+
+	// AgentSampled marks chunks an Agent forwarded (/api/v0.2/traces): the
+	// Agent has already sampled them, so only Dropped (the Agent kept the
+	// chunk's spans for analytics although the trace was dropped) makes
+	// them rejected, whatever their priority.
+	AgentSampled, Dropped bool
 }
 
 func (c *Chunk) reset() {
@@ -224,4 +230,8 @@ type Payload struct {
 	RuntimeID, ContainerID                        string
 	Env, Hostname, AppVersion                     string
 	Attrs                                         []Attr
+
+	// seq tells the tracer payloads of one request apart (an Agent payload
+	// holds many), so that spans of different tracers never share a resource.
+	seq int
 }

@@ -25,6 +25,9 @@ func translateCase(t *testing.T, c goldenCase) ptrace.Traces {
 func TestProtocolsAgree(t *testing.T) {
 	want := translateCase(t, goldenCases[0])
 	for _, c := range goldenCases[2:] {
+		if c.proto == AgentV02 {
+			continue // TestAgentPayloadsAgree
+		}
 		t.Run(c.dir, func(t *testing.T) {
 			got := translateCase(t, c)
 			if c.dir == "v07_HANDBUILT" {

@@ -50,7 +50,19 @@ type statsPayload struct {
 // headers say about the tracer (language, tracer version).
 func TranslateStats(body []byte, hdr Payload) (pmetric.Metrics, MetricsStats, error) {
 	var stats MetricsStats
-	p, err := decodeStatsPayload(body)
+	p, _, err := decodeStatsPayload(body)
+	md := pmetric.NewMetrics()
+	appendClientStats(md, &p, hdr, &stats)
+	stats.Points = md.DataPointCount()
+	if err != nil {
+		err = fmt.Errorf("stats: %w", err)
+	}
+	return md, stats, err
+}
+
+// appendClientStats translates one ClientStatsPayload into md, on resources
+// and a scope of its own (the tracer's).
+func appendClientStats(md pmetric.Metrics, p *statsPayload, hdr Payload, stats *MetricsStats) {
 	if p.lang == "" {
 		p.lang = hdr.Lang
 	}
@@ -121,11 +133,7 @@ func TranslateStats(body []byte, hdr Payload) (pmetric.Metrics, MetricsStats, er
 			}
 		}
 	}
-	stats.Points = b.md.DataPointCount()
-	if err != nil {
-		err = fmt.Errorf("stats: %w", err)
-	}
-	return b.md, stats, err
+	b.md.ResourceMetrics().MoveAndAppendTo(md.ResourceMetrics())
 }
 
 // putStatsTypedAttrs writes the keys that are not strings.
@@ -180,16 +188,18 @@ func statsGroupAttrs(g *statsGroup) [][2]string {
 	return attrs
 }
 
-func decodeStatsPayload(b []byte) (statsPayload, error) {
+// decodeStatsPayload reads a msgpack ClientStatsPayload and returns the rest
+// of b. On error the buckets decoded before it are returned.
+func decodeStatsPayload(b []byte) (statsPayload, []byte, error) {
 	var p statsPayload
 	n, b, err := readMapHeader(b)
 	if err != nil {
-		return p, err
+		return p, b, err
 	}
 	for range n {
 		var k string
 		if k, b, err = readStr(b); err != nil {
-			return p, err
+			return p, b, err
 		}
 		switch k {
 		case "Hostname":
@@ -213,13 +223,13 @@ func decodeStatsPayload(b []byte) (statsPayload, error) {
 		case "Stats":
 			var nb int
 			if nb, b, err = readArrayHeader(b); err != nil {
-				return p, err
+				return p, b, err
 			}
 			for range nb {
 				var bk statsBucket
 				if bk, b, err = decodeStatsBucket(b); err != nil {
 					p.buckets = append(p.buckets, bk)
-					return p, err
+					return p, b, err
 				}
 				p.buckets = append(p.buckets, bk)
 			}
@@ -227,10 +237,10 @@ func decodeStatsPayload(b []byte) (statsPayload, error) {
 			b, err = skip(b)
 		}
 		if err != nil {
-			return p, err
+			return p, b, err
 		}
 	}
-	return p, nil
+	return p, b, nil
 }
 
 func readStrArray(b []byte) ([]string, []byte, error) {

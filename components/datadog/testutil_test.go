@@ -186,11 +186,16 @@ var goldenCases = []goldenCase{
 	{"v05_HANDBUILT", V05, Msgpack},
 	{"v07_HANDBUILT", V07, Msgpack},
 	{"v07_v04shape_HANDBUILT", V07, Msgpack},
+	{"agent_v02_pbgo", AgentV02, Protobuf},
+	{"agent_v02_idx_pbgo", AgentV02, Protobuf},
 }
 
 func (c goldenCase) payloadPath() string {
-	if c.enc == JSON {
+	switch c.enc {
+	case JSON:
 		return filepath.Join("testdata", c.dir, "payload.json")
+	case Protobuf:
+		return filepath.Join("testdata", c.dir, "payload.pb")
 	}
 	return filepath.Join("testdata", c.dir, "payload.msgpack")
 }

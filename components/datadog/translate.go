@@ -22,6 +22,8 @@ const (
 	V05
 	V07
 	V10
+	// AgentV02 is the Datadog Agent's own intake, /api/v0.2/traces.
+	AgentV02
 )
 
 // String is the version as it appears in the path ("v0.4").
@@ -37,6 +39,8 @@ func (p Protocol) String() string {
 		return "v0.7"
 	case V10:
 		return "v1.0"
+	case AgentV02:
+		return "agent_v0.2"
 	}
 	return "unknown"
 }
@@ -48,9 +52,23 @@ type Encoding uint8
 const (
 	Msgpack Encoding = iota
 	JSON
+	Protobuf
 )
 
-// ErrUnsupportedEncoding is returned for JSON on a protocol that is msgpack only.
+// String names the encoding.
+func (e Encoding) String() string {
+	switch e {
+	case Msgpack:
+		return "msgpack"
+	case JSON:
+		return "JSON"
+	case Protobuf:
+		return "protobuf"
+	}
+	return "unknown"
+}
+
+// ErrUnsupportedEncoding is returned for an encoding the protocol does not use.
 var ErrUnsupportedEncoding = errors.New("encoding not supported on this protocol")
 
 // SpanNameSource says which Datadog field becomes the OTLP span name.
@@ -129,8 +147,10 @@ func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Pa
 	switch {
 	case enc == JSON && (proto == V03 || proto == V04):
 		err = d.decodeJSON(body, emit)
-	case enc == JSON:
-		err = fmt.Errorf("%w: JSON on %s", ErrUnsupportedEncoding, proto)
+	case proto == AgentV02 && enc == Protobuf:
+		err = d.decodeAgentPayload(body, emit)
+	case enc == JSON, enc == Protobuf, proto == AgentV02:
+		err = fmt.Errorf("%w: %s on %s", ErrUnsupportedEncoding, enc, proto)
 	case proto == V03 || proto == V04:
 		err = d.decodeV04(body, emit)
 	case proto == V05:
@@ -148,7 +168,10 @@ func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Pa
 	return tr.traces, tr.stats, err
 }
 
-type resourceKey struct{ service, env, version, host string }
+type resourceKey struct {
+	service, env, version, host string
+	payload                     int
+}
 
 // translation is the state of one Translate call.
 type translation struct {
@@ -173,7 +196,11 @@ func (tr *translation) chunk(p *Payload, c *Chunk) error {
 			}
 		}
 	}
-	if tr.opts.DropRejected && hasPriority && priority <= 0 {
+	rejected := hasPriority && priority <= 0
+	if c.AgentSampled {
+		rejected = c.Dropped
+	}
+	if tr.opts.DropRejected && rejected {
 		tr.stats.RejectedSpans += len(c.Spans)
 		return nil
 	}
@@ -192,6 +219,7 @@ func (tr *translation) chunk(p *Payload, c *Chunk) error {
 			// span carries it: the payload's app version is no fallback.
 			version: s.Version,
 			host:    firstNonEmpty(s.Hostname, p.Hostname),
+			payload: p.seq,
 		}
 		dst := tr.spanSlice(key, p).AppendEmpty()
 

@@ -14,7 +14,15 @@ var tracePaths = map[string]datadog.Protocol{
 	"/v0.5/traces": datadog.V05,
 	"/v0.7/traces": datadog.V07,
 	"/v1.0/traces": datadog.V10,
+	// The Agent's own intake: what a Datadog Agent forwards when its
+	// apm_config.apm_dd_url points here.
+	agentTracesPath: datadog.AgentV02,
 }
+
+const (
+	agentTracesPath = "/api/v0.2/traces"
+	agentStatsPath  = "/api/v0.2/stats"
+)
 
 // notImplemented are Datadog Agent intake paths that exist but that this
 // receiver does not translate: they get 501 and are counted, so nothing a
@@ -24,8 +32,6 @@ var notImplemented = []string{
 	"/v0.1/pipeline_stats",
 	"/v0.3/services",
 	"/v0.4/services",
-	"/api/v0.2/traces",
-	"/api/v0.2/stats",
 	"/debugger/v1/input",
 	"/debugger/v1/diagnostics",
 	"/debugger/v2/input",
@@ -102,7 +108,8 @@ func infoDocument(maxBody int64, endpoints []string) []byte {
 	return b
 }
 
-// servedEndpoints lists the tracer-facing paths whose pipeline exists: the
+// servedEndpoints lists the tracer-facing paths whose pipeline exists (the
+// Agent's /api/v0.2 intake is not one: Agents do not read /info): the
 // trace paths with a traces pipeline; /v0.6/stats and the DogStatsD proxy
 // with a metrics pipeline; the profiling intake with a profiles pipeline.
 // Tracers only use what /info lists, so a missing pipeline makes them fall

@@ -71,6 +71,7 @@ var intakes = map[string]intake{
 	"/api/v1/distribution_points":   {signal: signalMetrics, translate: agentSeries(datadog.TranslateDistributionPoints), okStatus: http.StatusAccepted, okBody: `{"status":"ok"}`},
 	"/api/v1/check_run":             {signal: signalMetrics, translate: agentSeries(datadog.TranslateCheckRuns), okStatus: http.StatusAccepted, okBody: `{"status":"ok"}`},
 	statsPath:                       {signal: signalMetrics, translate: translateStats, okStatus: http.StatusOK, okBody: "OK"},
+	agentStatsPath:                  {signal: signalMetrics, translate: translateAgentStats, okStatus: http.StatusAccepted, okBody: "{}"},
 	"/dogstatsd/v1/proxy":           {signal: signalMetrics, translate: translateDogStatsD, okStatus: http.StatusOK, okBody: "OK"},
 	dogstatsdV2Path:                 {signal: signalMetrics, translate: translateDogStatsD, okStatus: http.StatusOK, okBody: "OK"},
 	logsPath:                        {signal: signalLogs, okStatus: http.StatusAccepted, okBody: "{}"},
@@ -79,6 +80,16 @@ var intakes = map[string]intake{
 
 func translateStats(_ *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
 	return datadog.TranslateStats(body, datadog.PayloadFromHeaders(req.Header))
+}
+
+// translateAgentStats reads the Agent's StatsPayload: msgpack, as the Agent
+// sends it, or protobuf when the Content-Type says so.
+func translateAgentStats(_ *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
+	enc := datadog.Msgpack
+	if isProtobuf(req.Header.Get("Content-Type")) {
+		enc = datadog.Protobuf
+	}
+	return datadog.TranslateAgentStats(body, enc, datadog.Payload{})
 }
 
 func translateDogStatsD(_ *datadogReceiver, _ *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {

@@ -98,6 +98,8 @@ func TestMetricsEndpointsGolden(t *testing.T) {
 		{"check_run_HANDBUILT", "payload.json", "/api/v1/check_run", "application/json"},
 		{"stats_v04_dd_trace_go", "payload.msgpack", "/v0.6/stats", "application/msgpack"},
 		{"stats_v10_dd_trace_go", "payload.msgpack", "/v0.6/stats", "application/msgpack"},
+		{"stats_agent_v02_pbgo", "payload.msgpack", "/api/v0.2/stats", "application/msgpack"},
+		{"stats_agent_v02_proto_pbgo", "payload.pb", "/api/v0.2/stats", "application/x-protobuf"},
 	}
 	for _, c := range cases {
 		t.Run(c.path+"/"+c.dir, func(t *testing.T) {

@@ -227,6 +227,9 @@ func (r *datadogReceiver) countedPath(path string) string {
 // traceResponse tells tracers to keep their default sampling rates.
 var traceResponse = []byte(`{"rate_by_service":{}}`)
 
+// agentResponse is what Datadog's trace intake answers an Agent.
+var agentResponse = []byte(`{}`)
+
 func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request, path string, proto datadog.Protocol) {
 	ctx := req.Context()
 	endpoint := metric.WithAttributes(attribute.String("endpoint", path))
@@ -298,6 +301,11 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 		outcome("accepted")
 		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(td.SpanCount()), endpoint)
 		w.Header().Set("Content-Type", "application/json")
+		if proto == datadog.AgentV02 {
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write(agentResponse)
+			return
+		}
 		_, _ = w.Write(traceResponse)
 	}
 }
@@ -316,8 +324,15 @@ func (r *datadogReceiver) countStats(ctx context.Context, path string, s datadog
 }
 
 // encodingOf maps a Content-Type to the body encoding. As in the Agent, an
-// empty type on /v0.3 and /v0.4 means JSON; the other versions are msgpack.
+// empty type on /v0.3 and /v0.4 means JSON; the other tracer versions are
+// msgpack, and the Agent's /api/v0.2/traces is protobuf.
 func encodingOf(contentType string, proto datadog.Protocol) (datadog.Encoding, bool) {
+	if proto == datadog.AgentV02 {
+		if contentType == "" || isProtobuf(contentType) {
+			return datadog.Protobuf, true
+		}
+		return 0, false
+	}
 	jsonAllowed := proto == datadog.V03 || proto == datadog.V04
 	if contentType == "" {
 		if jsonAllowed {
@@ -336,6 +351,11 @@ func encodingOf(contentType string, proto datadog.Protocol) (datadog.Encoding, b
 		return datadog.JSON, jsonAllowed
 	}
 	return 0, false
+}
+
+func isProtobuf(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/x-protobuf" || mt == "application/protobuf")
 }
 
 // readBody reads the (already decompressed) body. The buffer is never

@@ -48,6 +48,9 @@ func loadCase(t *testing.T, dir string) (capture, []byte) {
 	if errors.Is(err, os.ErrNotExist) {
 		body, err = os.ReadFile(filepath.Join(payloads, dir, "payload.json"))
 	}
+	if errors.Is(err, os.ErrNotExist) {
+		body, err = os.ReadFile(filepath.Join(payloads, dir, "payload.pb"))
+	}
 	require.NoError(t, err)
 	return c, body
 }
