@@ -115,6 +115,10 @@ e2e: build $(JAEGER) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end
 .PHONY: test
 test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart
 
+.PHONY: bench
+bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench; writes test/load/out/benchmarks.md (not part of make test)
+	./test/load/bench.sh
+
 .PHONY: fuzz
 fuzz: ## run every Go fuzz target for FUZZTIME each (default 30s); not part of make test
 	./scripts/fuzz.sh

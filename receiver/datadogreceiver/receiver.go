@@ -270,16 +270,19 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 	td, stats, decodeErr := r.translator.Translate(proto, enc, body, datadog.PayloadFromHeaders(req.Header))
 	r.countStats(ctx, path, stats)
 
+	// Count before ConsumeTraces: td belongs to the pipeline afterwards, and a batch
+	// processor may already have moved its spans away.
+	spans := td.SpanCount()
 	var consumeErr error
-	if td.SpanCount() > 0 {
+	if spans > 0 {
 		consumeErr = r.nextTraces.ConsumeTraces(ctx, td)
 	}
-	r.obsrecv.EndTracesOp(ctx, format, td.SpanCount(), errors.Join(decodeErr, consumeErr))
+	r.obsrecv.EndTracesOp(ctx, format, spans, errors.Join(decodeErr, consumeErr))
 
 	switch {
 	case consumeErr != nil:
 		outcome("refused")
-		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(td.SpanCount()),
+		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(spans),
 			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "pipeline_refused")))
 		status := http.StatusServiceUnavailable
 		if consumererror.IsPermanent(consumeErr) {
@@ -294,12 +297,12 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 		// The chunks before the error were forwarded; a retry would
 		// duplicate them, so the client gets a 4xx naming what was kept.
 		outcome("partial")
-		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(td.SpanCount()), endpoint)
+		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(spans), endpoint)
 		writeError(w, http.StatusBadRequest,
-			fmt.Sprintf("%d spans in %d traces accepted, the rest is undecodable: %v", td.SpanCount(), stats.Chunks, decodeErr), path)
+			fmt.Sprintf("%d spans in %d traces accepted, the rest is undecodable: %v", spans, stats.Chunks, decodeErr), path)
 	default:
 		outcome("accepted")
-		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(td.SpanCount()), endpoint)
+		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(spans), endpoint)
 		w.Header().Set("Content-Type", "application/json")
 		if proto == datadog.AgentV02 {
 			w.WriteHeader(http.StatusAccepted)

@@ -1,0 +1,90 @@
+//go:build bench
+
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/loadgen"
+)
+
+type group string
+
+const (
+	groupSaturation group = "saturation"
+	groupFixed      group = "fixed-rate"
+	groupGateway    group = "gateway"
+	groupProfiling  group = "profiling"
+)
+
+// variant is one side of a comparison: a binary and a pipeline.
+type variant struct {
+	label  string
+	binary string
+	config string // file under test/load/configs
+	ours   bool
+}
+
+// scenario is one comparison: the same load against side a and side b.
+type scenario struct {
+	id, title       string
+	group           group
+	protocol        loadgen.Protocol
+	spansPerRequest int
+	workers         int
+	rate            float64 // 0 saturates
+	duration        time.Duration
+	a, b            variant
+}
+
+func allScenarios(o *options) []scenario {
+	ours := variant{label: "otelcol-bridge", binary: o.ours, config: "receivers-batch-nop.yaml", ours: true}
+	ref := variant{label: "reference (contrib v0.158.0)", binary: o.ref, config: "receivers-batch-nop.yaml"}
+	gateway := variant{label: "otelcol-bridge gateway", binary: o.ours, config: "gateway-default.yaml", ours: true}
+	profiling := variant{label: "otelcol-bridge + profiling", binary: o.ours, config: "profiling.yaml", ours: true}
+	sat := func(id, title string, p loadgen.Protocol, spans, workers int) scenario {
+		return scenario{id: id, title: title, group: groupSaturation, protocol: p, spansPerRequest: spans, workers: workers, duration: o.duration, a: ours, b: ref}
+	}
+	fixed := func(id string, rate float64) scenario {
+		return scenario{id: id, title: "OTLP gRPC, 100 spans/request, " + strings.TrimSuffix(id, "") + " spans/s", group: groupFixed,
+			protocol: loadgen.OTLPGRPC, spansPerRequest: 100, workers: 8, rate: rate, duration: o.duration, a: ours, b: ref}
+	}
+	f10k := fixed("fixed-10k", 10_000)
+	f10k.title = "OTLP gRPC at 10,000 spans/s (100 spans/request)"
+	f100k := fixed("fixed-100k", 100_000)
+	f100k.title = "OTLP gRPC at 100,000 spans/s (100 spans/request)"
+	return []scenario{
+		sat("otlp-grpc-1000", "OTLP gRPC, 1,000 spans/request", loadgen.OTLPGRPC, 1000, 4),
+		sat("otlp-grpc-100", "OTLP gRPC, 100 spans/request", loadgen.OTLPGRPC, 100, 8),
+		sat("jaeger-thrift-1000", "Jaeger Thrift HTTP, 1,000 spans/request", loadgen.JaegerThriftHTTP, 1000, 4),
+		sat("zipkin-json-1000", "Zipkin v2 JSON, 1,000 spans/request", loadgen.ZipkinJSON, 1000, 4),
+		sat("datadog-v04-1000", "Datadog v0.4 msgpack, 1,000 spans/request", loadgen.DatadogV04, 1000, 4),
+		sat("datadog-v1-1000", "Datadog v1.0 msgpack, 1,000 spans/request", loadgen.DatadogV1, 1000, 4),
+		f10k,
+		f100k,
+		{id: "gateway-100k", title: "Default gateway processors vs batch only, OTLP gRPC at 100,000 spans/s", group: groupGateway,
+			protocol: loadgen.OTLPGRPC, spansPerRequest: 100, workers: 8, rate: 100_000, duration: o.duration, a: gateway, b: ours},
+		{id: "gateway-saturation", title: "Default gateway processors vs batch only, OTLP gRPC saturated (1,000 spans/request)", group: groupGateway,
+			protocol: loadgen.OTLPGRPC, spansPerRequest: 1000, workers: 4, duration: o.duration, a: gateway, b: ours},
+		{id: "profiling-overhead", title: "Profiling extension at its default schedule vs none, OTLP gRPC at 50,000 spans/s", group: groupProfiling,
+			protocol: loadgen.OTLPGRPC, spansPerRequest: 100, workers: 4, rate: 50_000, duration: o.profileDur, a: profiling, b: ours},
+	}
+}
+
+func selectScenarios(all []scenario, only string) []scenario {
+	if only == "" {
+		return all
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		want[strings.TrimSpace(s)] = true
+	}
+	var out []scenario
+	for _, sc := range all {
+		if want[sc.id] || want[string(sc.group)] {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
