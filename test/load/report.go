@@ -13,6 +13,7 @@ import (
 type cell struct {
 	runs, ok, lossless                                         int
 	accepted, cores, perCPU, rss, p50, p99, bytes, others, gen float64
+	alloc                                                      float64
 	loss                                                       []string
 	errors                                                     []string
 	mismatches                                                 int
@@ -42,7 +43,7 @@ func median(xs []float64) float64 {
 
 func buildReport(o *options, m *machine, scenarios []scenario, results []runResult, gb []goBenchResult, goCmd string) *report {
 	r := &report{o: o, m: m, scenarios: scenarios, results: results, cells: map[string]*cell{}, goBench: gb, goCmd: goCmd}
-	type series struct{ accepted, cores, perCPU, rss, p50, p99, bytes, others, gen []float64 }
+	type series struct{ accepted, cores, perCPU, rss, p50, p99, bytes, others, gen, alloc []float64 }
 	all := map[string]*series{}
 	for _, res := range results {
 		key := res.Scenario + "/" + res.Side
@@ -76,11 +77,15 @@ func buildReport(o *options, m *machine, scenarios []scenario, results []runResu
 		s.bytes = append(s.bytes, res.BytesPerSpan)
 		s.others = append(s.others, res.OtherCores)
 		s.gen = append(s.gen, res.GenCores)
+		if res.AllocBytesPerSpan > 0 {
+			s.alloc = append(s.alloc, res.AllocBytesPerSpan)
+		}
 	}
 	for key, s := range all {
 		c := r.cells[key]
 		c.accepted, c.cores, c.perCPU, c.rss = median(s.accepted), median(s.cores), median(s.perCPU), median(s.rss)
 		c.p50, c.p99, c.bytes, c.others, c.gen = median(s.p50), median(s.p99), median(s.bytes), median(s.others), median(s.gen)
+		c.alloc = median(s.alloc)
 	}
 	return r
 }
@@ -281,7 +286,7 @@ func (r *report) saturation(b *strings.Builder, lang string) {
 	fmt.Fprintf(b, "%s\n\n", tr(text{
 		"Each side receives as fast as it can. *spans/CPU-s* is the throughput per core; the ratio column is ours ÷ reference (above 1: ours handles more spans per core; for RSS, above 1: ours uses more memory).",
 		"两边都尽可能快地接收。*spans/CPU-s* 是每核吞吐；比值列为我们 ÷ 参照（吞吐比值大于 1 表示我们每核处理更多 span；RSS 比值大于 1 表示我们占用更多内存）。"}))
-	b.WriteString("| scenario | side | accepted spans/s | collector cores | spans/CPU-s | peak RSS MiB | p99 ms | wire B/span | lossless runs |\n|---|---|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| scenario | side | accepted spans/s | collector cores | spans/CPU-s | peak RSS MiB | heap B alloc/span | p99 ms | wire B/span | lossless runs |\n|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, sc := range scs {
 		for _, side := range []string{"a", "b"} {
 			c := r.cell(sc, side)
@@ -292,10 +297,10 @@ func (r *report) saturation(b *strings.Builder, lang string) {
 			if side == "b" {
 				label = sc.b.label
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", sc.title, label, num(c.accepted, 0), num(c.cores, 2), num(c.perCPU, 0), num(c.rss, 0), num(c.p99, 1), num(c.bytes, 0), c.lossCol())
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", sc.title, label, num(c.accepted, 0), num(c.cores, 2), num(c.perCPU, 0), num(c.rss, 0), num(c.alloc, 0), num(c.p99, 1), num(c.bytes, 0), c.lossCol())
 		}
 	}
-	b.WriteString("\n| scenario | spans/CPU-s ours ÷ reference | peak RSS ours ÷ reference | note |\n|---|--:|--:|---|\n")
+	b.WriteString("\n| scenario | spans/CPU-s ours ÷ reference | heap B alloc/span ours ÷ reference | peak RSS ours ÷ reference | note |\n|---|--:|--:|--:|---|\n")
 	for _, sc := range scs {
 		a, bb := r.cell(sc, "a"), r.cell(sc, "b")
 		if a == nil || bb == nil {
@@ -310,11 +315,11 @@ func (r *report) saturation(b *strings.Builder, lang string) {
 		case !a.usable():
 			note = tr(text{"ours lost data: ", "我们丢数据："}) + firstOr(a.loss, a.errors)
 		}
-		perCPU, rss := ratio(a.perCPU, bb.perCPU), ratio(a.rss, bb.rss)
+		perCPU, alloc, rss := ratio(a.perCPU, bb.perCPU), ratio(a.alloc, bb.alloc), ratio(a.rss, bb.rss)
 		if note != "" {
-			perCPU, rss = "–", "–"
+			perCPU, alloc, rss = "–", "–", "–"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", sc.title, perCPU, rss, note)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", sc.title, perCPU, alloc, rss, note)
 	}
 	b.WriteString("\n")
 }
@@ -522,6 +527,7 @@ func (r *report) columns(b *strings.Builder, lang string) {
 		{"CPU per span A ÷ B", "(collector CPU ÷ spans) of side A over that of side B; at a fixed rate the same as the CPU ratio", "A 侧的（collector CPU ÷ span 数）除以 B 侧的；固定速率下等于 CPU 之比"},
 		{"× OTLP", "µs/span ÷ the same build's µs/span for OTLP gRPC 1,000 spans/request", "µs/span ÷ 同一构建在 OTLP gRPC 每请求 1,000 span 时的 µs/span"},
 		{"peak RSS MiB", "VmHWM of the collector process at the end of the run", "运行结束时 collector 进程的 VmHWM"},
+		{"heap B alloc/span", "bytes the Go runtime allocated during the load (otelcol_process_runtime_total_alloc_bytes from the collector's telemetry, after minus before) ÷ spans passed on; allocation volume, a proxy for allocation count", "负载期间 Go 运行时分配的字节数（collector 遥测中的 otelcol_process_runtime_total_alloc_bytes，负载后减负载前）÷ 传出的 span 数；反映分配量，可作为分配次数的近似"},
 		{"p50 / p99 ms", "request latency seen by the generator (send to answer)", "生成器看到的请求延迟（发送到应答）"},
 		{"wire B/span", "request body bytes per span (no HTTP/gRPC framing or headers)", "每个 span 的请求体字节数（不含 HTTP/gRPC 帧和头）"},
 		{"late requests", "fixed rate: requests that left more than 10 ms (or one interval) after their scheduled time", "固定速率：比计划时间晚 10 毫秒（或一个间隔）以上才发出的请求"},

@@ -41,6 +41,9 @@ type runResult struct {
 	AcceptedPerSec float64 `json:"accepted_per_second"`
 	SpansPerCPUSec float64 `json:"spans_per_cpu_second"`
 	PeakRSSMiB     float64 `json:"peak_rss_mib"`
+	// AllocBytesPerSpan is heap allocated during the load (the Go runtime's cumulative
+	// allocation counter, from the collector's own telemetry) per span passed on.
+	AllocBytesPerSpan float64 `json:"alloc_bytes_per_span,omitempty"`
 	IdleRSSMiB     float64 `json:"idle_rss_mib,omitempty"` // after start-up, before the load
 	Profiles       int     `json:"profile_files,omitempty"`
 
@@ -90,6 +93,7 @@ const (
 	metricAccepted = "otelcol_receiver_accepted_spans"
 	metricRefused  = "otelcol_receiver_refused_spans"
 	metricBatchOut = "otelcol_processor_batch_batch_send_size_sum"
+	metricAlloc    = "otelcol_process_runtime_total_alloc_bytes"
 )
 
 func runOnce(ctx context.Context, o *options, sc scenario, side string, v *variant, rep int) runResult {
@@ -107,6 +111,7 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 	time.Sleep(time.Second) // let start-up work (config, first GC) settle before measuring
 	_, r.IdleRSSMiB = c.memoryMiB()
 
+	alloc0, _ := c.telemetry(metricAlloc)
 	cpu0, _ := c.cpuSeconds()
 	sys0, self0, t0 := systemBusySeconds(), selfCPUSeconds(), time.Now()
 	gen, err := loadgen.Run(ctx, loadgen.Config{
@@ -133,7 +138,7 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 	deadline := time.Now().Add(15 * time.Second)
 	var tel map[string]float64
 	for {
-		tel, err = c.telemetry(metricAccepted, metricRefused, metricBatchOut)
+		tel, err = c.telemetry(metricAccepted, metricRefused, metricBatchOut, metricAlloc)
 		if err == nil && tel[metricBatchOut] >= float64(gen.Accepted) {
 			break
 		}
@@ -152,6 +157,9 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 	r.AcceptedPerSec = r.BatchOut / gen.DurationSeconds
 	if r.CPUSeconds > 0 {
 		r.SpansPerCPUSec = r.BatchOut / r.CPUSeconds
+	}
+	if a0, a1 := alloc0[metricAlloc], tel[metricAlloc]; a1 > a0 && r.BatchOut > 0 {
+		r.AllocBytesPerSpan = (a1 - a0) / r.BatchOut
 	}
 	r.PeakRSSMiB, _ = c.memoryMiB()
 	if files, _ := filepath.Glob(filepath.Join(c.dir, "profiles", "*")); len(files) > 0 {
