@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -240,16 +239,6 @@ func components(t *testing.T) map[string]map[string]bool {
 	return kinds
 }
 
-// pendingComponents are our own components that other work is still writing. A rendered
-// config that uses one cannot be validated until the binary contains it; the test says so
-// and skips that config only. Any other missing component fails.
-var pendingComponents = map[string]string{
-	"datadog":       "receiver/datadogreceiver",
-	"log_redaction": "processor/logredactionprocessor",
-	"log_sampling":  "processor/logsamplingprocessor",
-	"profiling":     "extension/profilingextension",
-}
-
 func TestConfigsValidate(t *testing.T) {
 	bin := bridgeBin(t)
 	have := components(t)
@@ -274,15 +263,11 @@ func TestConfigsValidate(t *testing.T) {
 						if known[typ] {
 							continue
 						}
-						where, pending := pendingComponents[typ]
-						require.True(t, pending, "%s uses %s %q, which the binary does not contain", cm.Name, kind, typ)
-						missing = append(missing, kind+" "+typ+" ("+where+")")
+						missing = append(missing, kind+" "+typ)
 					}
 				}
-				if len(missing) > 0 {
-					sort.Strings(missing)
-					t.Skipf("NOT VALIDATED: the binary lacks our own %s, still being written", strings.Join(missing, ", "))
-				}
+				// Every component the chart can render is in the binary: a missing one is a bug.
+				require.Empty(t, missing, "%s uses components the binary does not contain", cm.Name)
 				// host_metrics' root_path is the host's / mounted into the agent pod; here the
 				// host's / is that directory.
 				cfg = strings.ReplaceAll(cfg, "root_path: /hostfs", "root_path: /")
