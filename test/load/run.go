@@ -44,8 +44,8 @@ type runResult struct {
 	// AllocBytesPerSpan is heap allocated during the load (the Go runtime's cumulative
 	// allocation counter, from the collector's own telemetry) per span passed on.
 	AllocBytesPerSpan float64 `json:"alloc_bytes_per_span,omitempty"`
-	IdleRSSMiB     float64 `json:"idle_rss_mib,omitempty"` // after start-up, before the load
-	Profiles       int     `json:"profile_files,omitempty"`
+	IdleRSSMiB        float64 `json:"idle_rss_mib,omitempty"` // after start-up, before the load
+	Profiles          int     `json:"profile_files,omitempty"`
 
 	// Everything else the machine did meanwhile (other processes), in cores.
 	OtherCores float64 `json:"other_cores"`
