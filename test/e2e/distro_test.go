@@ -81,7 +81,7 @@ func TestDefaultConfigValidates(t *testing.T) {
 
 // TestDefaultConfigRuns runs the shipped default configuration (ports moved to free ones)
 // and checks what `make run` promises: health check, traces and metrics written as OTLP JSON
-// lines under ./data/, received metrics served for Prometheus, and a clean stop on SIGTERM.
+// lines under ./data/, received metrics served for Prometheus, and a clean stop on Ctrl-C.
 func TestDefaultConfigRuns(t *testing.T) {
 	cfg, port := defaultConfigOnFreePorts(t)
 	dir := t.TempDir()
@@ -144,6 +144,6 @@ func TestDefaultConfigRuns(t *testing.T) {
 	resp.Body.Close()
 	assert.Contains(t, string(self), "otelcol_receiver_accepted_spans")
 
-	require.NoError(t, c.Stop(), "clean shutdown on SIGTERM")
+	require.NoError(t, c.Interrupt(), "clean shutdown on Ctrl-C (SIGINT), as `make run` promises")
 	assert.Contains(t, c.Log(), "Shutdown complete")
 }

@@ -173,8 +173,13 @@ func startCollectorEnv(t testing.TB, dir, config string, healthPort int, env []s
 	}
 }
 
-// Stop sends SIGTERM (what Ctrl-C and Kubernetes do) and waits for a clean exit.
-func (c *Collector) Stop() error {
+// Stop sends SIGTERM (what Kubernetes does) and waits for a clean exit.
+func (c *Collector) Stop() error { return c.stopWith(syscall.SIGTERM) }
+
+// Interrupt sends SIGINT (what Ctrl-C does) and waits for a clean exit.
+func (c *Collector) Interrupt() error { return c.stopWith(syscall.SIGINT) }
+
+func (c *Collector) stopWith(sig syscall.Signal) error {
 	if c.stopped {
 		return nil
 	}
@@ -184,14 +189,14 @@ func (c *Collector) Stop() error {
 		return fmt.Errorf("collector had already exited: %v", c.waitErr)
 	default:
 	}
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	_ = c.cmd.Process.Signal(sig)
 	select {
 	case <-c.exited:
 		return c.waitErr
 	case <-time.After(stopTimeout):
 		_ = c.cmd.Process.Kill()
 		<-c.exited
-		return errors.New("collector ignored SIGTERM and was killed")
+		return fmt.Errorf("collector ignored %v and was killed", sig)
 	}
 }
 
