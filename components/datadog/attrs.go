@@ -21,7 +21,7 @@ func putAttrValue(dst pcommon.Value, a *Attr) {
 		dst.SetDouble(a.Num)
 	case AttrInt:
 		dst.SetInt(a.Int)
-	case AttrBytes:
+	case AttrBytes, AttrMetaStruct:
 		dst.SetEmptyBytes().FromRaw(a.Bytes)
 	case AttrValue:
 		a.Value.CopyTo(dst)
@@ -99,6 +99,27 @@ func putSpanAttr(m pcommon.Map, a *Attr) {
 		}
 	}
 	putAttrValue(m.PutEmpty(key), a)
+}
+
+// spanAttrRaw is putSpanAttr for bulk maps: the key and the value as
+// pcommon.Value.FromRaw takes it.
+func spanAttrRaw(a *Attr) (string, any) {
+	key, kind := otelKey(a.Key)
+	if kind == intValue {
+		switch a.Type {
+		case AttrString:
+			if v, err := strconv.ParseInt(a.Str, 10, 64); err == nil {
+				return key, v
+			}
+			key = a.Key
+		case AttrDouble:
+			if a.Num == float64(int64(a.Num)) {
+				return key, int64(a.Num)
+			}
+			key = a.Key
+		}
+	}
+	return key, attrRaw(a)
 }
 
 func sortedKeys[M ~map[string]V, V any](m M) []string {

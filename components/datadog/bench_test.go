@@ -80,7 +80,7 @@ func BenchmarkLogs(b *testing.B) {
 	now := time.Unix(handbuiltTS, 0)
 	b.SetBytes(int64(len(body)))
 	perItem(b, func() int {
-		ld, _, err := TranslateLogs(body, "7.62.2", cache, now)
+		ld, _, err := TranslateLogs(body, "7.62.2", cache, now, testLimits)
 		if err != nil {
 			b.Fatal(err)
 		}

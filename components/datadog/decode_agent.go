@@ -121,7 +121,7 @@ func (d *decoder) agentTracerPayload(b []byte, ap *agentPayload, emit emitFunc) 
 			if err != nil {
 				return fmt.Errorf("tags: %w", err)
 			}
-			p.Attrs = append(p.Attrs, Attr{Key: k, Type: AttrString, Str: v})
+			d.chunk.bud.appendAttr(&p.Attrs, Attr{Key: k, Type: AttrString, Str: v})
 		case 8:
 			p.Env = f.view()
 		case 9:
@@ -174,12 +174,15 @@ func decodeChunkPB(b []byte, c *Chunk) error {
 				c.dropLastSpan()
 				return fmt.Errorf("span %d: %w", len(c.Spans), err)
 			}
+			if err := c.spent(); err != nil {
+				return err
+			}
 		case 4:
 			k, v, err := pbStrEntry(f.bytes)
 			if err != nil {
 				return fmt.Errorf("tags: %w", err)
 			}
-			c.Attrs = append(c.Attrs, Attr{Key: k, Type: AttrString, Str: v})
+			c.bud.appendAttr(&c.Attrs, Attr{Key: k, Type: AttrString, Str: v})
 		case 5:
 			c.Dropped = f.u != 0
 		}
@@ -232,13 +235,13 @@ func decodeSpanPB(b []byte, s *Span) error {
 			if err != nil {
 				return fmt.Errorf("meta_struct: %w", err)
 			}
-			s.Attrs = append(s.Attrs, Attr{Key: k.view(), Type: AttrBytes, Bytes: v.bytes})
+			s.appendAttr(Attr{Key: k.view(), Type: AttrMetaStruct, Bytes: v.bytes})
 		case 14:
-			if err := decodeLinkPB(f.bytes, s.newLink()); err != nil {
+			if err := decodeLinkPB(f.bytes, s.newLink(), s.bud); err != nil {
 				return fmt.Errorf("spanLinks: %w", err)
 			}
 		case 15:
-			if err := decodeEventPB(f.bytes, s.newEvent()); err != nil {
+			if err := decodeEventPB(f.bytes, s.newEvent(), s.bud); err != nil {
 				return fmt.Errorf("spanEvents: %w", err)
 			}
 		}
@@ -246,7 +249,7 @@ func decodeSpanPB(b []byte, s *Span) error {
 	return nil
 }
 
-func decodeLinkPB(b []byte, l *Link) error {
+func decodeLinkPB(b []byte, l *Link, bud *budget) error {
 	_, err := scanFields(b, func(f protoField) error {
 		switch f.num {
 		case 1:
@@ -260,7 +263,7 @@ func decodeLinkPB(b []byte, l *Link) error {
 			if err != nil {
 				return err
 			}
-			l.Attrs = append(l.Attrs, Attr{Key: k, Type: AttrString, Str: v})
+			bud.appendAttr(&l.Attrs, Attr{Key: k, Type: AttrString, Str: v})
 		case 5:
 			l.Tracestate = f.view()
 		case 6:
@@ -271,7 +274,7 @@ func decodeLinkPB(b []byte, l *Link) error {
 	return err
 }
 
-func decodeEventPB(b []byte, e *Event) error {
+func decodeEventPB(b []byte, e *Event, bud *budget) error {
 	_, err := scanFields(b, func(f protoField) error {
 		switch f.num {
 		case 1:
@@ -287,7 +290,7 @@ func decodeEventPB(b []byte, e *Event) error {
 			if err := decodeEventAttrPB(v.bytes, &a, 0); err != nil {
 				return fmt.Errorf("attribute %q: %w", a.Key, err)
 			}
-			e.Attrs = append(e.Attrs, a)
+			bud.appendAttr(&e.Attrs, a)
 		}
 		return nil
 	})

@@ -65,7 +65,7 @@ func (d *decoder) idxTracerPayload(b []byte, ap *agentPayload, emit emitFunc) er
 		case 9:
 			dst = &p.AppVersion
 		case 10:
-			return d.idxAttr(f.bytes, func(a Attr) { p.Attrs = append(p.Attrs, a) })
+			return d.idxAttr(f.bytes, func(a Attr) { d.chunk.bud.appendAttr(&p.Attrs, a) })
 		default:
 			return nil
 		}
@@ -109,12 +109,14 @@ func (d *decoder) idxChunk(b []byte, c *Chunk) error {
 		case 2:
 			c.Origin, err = d.ref(f.u)
 		case 3:
-			err = d.idxAttr(f.bytes, func(a Attr) { c.Attrs = append(c.Attrs, a) })
+			err = d.idxAttr(f.bytes, func(a Attr) { c.bud.appendAttr(&c.Attrs, a) })
 		case 4:
 			s := c.newSpan()
 			if err = d.idxSpan(f.bytes, s); err != nil {
 				c.dropLastSpan()
 				err = fmt.Errorf("span %d: %w", len(c.Spans), err)
+			} else {
+				err = c.spent()
 			}
 		case 5:
 			c.Dropped = f.u != 0
@@ -196,7 +198,7 @@ func (d *decoder) idxLink(b []byte, l *Link) error {
 		case 2:
 			l.SpanID = f.u
 		case 3:
-			err = d.idxAttr(f.bytes, func(a Attr) { l.Attrs = append(l.Attrs, a) })
+			err = d.idxAttr(f.bytes, func(a Attr) { d.chunk.bud.appendAttr(&l.Attrs, a) })
 		case 4:
 			l.Tracestate, err = d.ref(f.u)
 		case 5:
@@ -216,7 +218,7 @@ func (d *decoder) idxEvent(b []byte, e *Event) error {
 		case 2:
 			e.Name, err = d.ref(f.u)
 		case 3:
-			err = d.idxAttr(f.bytes, func(a Attr) { e.Attrs = append(e.Attrs, a) })
+			err = d.idxAttr(f.bytes, func(a Attr) { d.chunk.bud.appendAttr(&e.Attrs, a) })
 		}
 		return err
 	})

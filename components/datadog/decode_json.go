@@ -111,8 +111,11 @@ func (d *decoder) decodeJSON(b []byte, emit emitFunc) error {
 				l.TraceID, l.TraceIDHigh, l.SpanID = uint64(jl.TraceID), uint64(jl.TraceIDHigh), uint64(jl.SpanID)
 				l.Tracestate, l.Flags = jl.Tracestate, uint32(jl.Flags)
 				for _, k := range sortedKeys(jl.Attributes) {
-					l.Attrs = append(l.Attrs, Attr{Key: k, Type: AttrString, Str: jl.Attributes[k]})
+					s.bud.appendAttr(&l.Attrs, Attr{Key: k, Type: AttrString, Str: jl.Attributes[k]})
 				}
+			}
+			if err := d.chunk.spent(); err != nil {
+				return err
 			}
 		}
 		if err := emit(&d.payload, &d.chunk); err != nil {

@@ -49,6 +49,9 @@ func (d *decoder) decodeSpanList(b []byte, c *Chunk) ([]byte, error) {
 			c.dropLastSpan()
 			return b, fmt.Errorf("span %d: %w", j, err)
 		}
+		if err = c.spent(); err != nil {
+			return b, err
+		}
 	}
 	return b, nil
 }
@@ -163,13 +166,19 @@ func decodeMetaStruct(b []byte, s *Span) ([]byte, error) {
 		if v, b, err = readBin(b); err != nil {
 			return b, err
 		}
-		s.Attrs = append(s.Attrs, Attr{Key: k, Type: AttrBytes, Bytes: v})
+		s.appendAttr(Attr{Key: k, Type: AttrMetaStruct, Bytes: v})
 	}
 	return b, nil
 }
 
 func (s *Span) newLink() *Link {
 	n := len(s.Links)
+	if !s.bud.attr(1) && n > 0 {
+		// Over budget: reuse the last link; the decoder stops at the span's end.
+		l := &s.Links[n-1]
+		*l = Link{Attrs: l.Attrs[:0]}
+		return l
+	}
 	if n < cap(s.Links) {
 		s.Links = s.Links[:n+1]
 		l := &s.Links[n]
@@ -182,6 +191,11 @@ func (s *Span) newLink() *Link {
 
 func (s *Span) newEvent() *Event {
 	n := len(s.Events)
+	if !s.bud.attr(1) && n > 0 {
+		e := &s.Events[n-1]
+		*e = Event{Attrs: e.Attrs[:0]}
+		return e
+	}
 	if n < cap(s.Events) {
 		s.Events = s.Events[:n+1]
 		e := &s.Events[n]
@@ -237,7 +251,7 @@ func decodeLinksV04(b []byte, s *Span) ([]byte, error) {
 			f, b, err = readUint64(b)
 			l.Flags = uint32(f)
 		case "attributes":
-			b, err = readStrMap(b, &l.Attrs)
+			b, err = readStrMap(b, &l.Attrs, s.bud)
 		default:
 			b, err = skip(b)
 		}
@@ -272,7 +286,7 @@ func decodeEventsV04(b []byte, s *Span) ([]byte, error) {
 				if b, err = decodeEventAttrV04(b, &a, 0); err != nil {
 					break
 				}
-				e.Attrs = append(e.Attrs, a)
+				s.bud.appendAttr(&e.Attrs, a)
 			}
 		default:
 			b, err = skip(b)

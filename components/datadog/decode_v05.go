@@ -48,6 +48,9 @@ func (d *decoder) decodeV05(b []byte, emit emitFunc) error {
 				d.chunk.dropLastSpan()
 				return fmt.Errorf("trace %d: span %d: %w", i, j, err)
 			}
+			if err = d.chunk.spent(); err != nil {
+				return err
+			}
 		}
 		if err = emit(&d.payload, &d.chunk); err != nil {
 			return err

@@ -40,7 +40,7 @@ func (d *decoder) decodeV07(b []byte, emit emitFunc) error {
 		case "appVersion", "app_version":
 			p.AppVersion, b, err = readStr(b)
 		case "tags":
-			b, err = readStrMap(b, &p.Attrs)
+			b, err = readStrMap(b, &p.Attrs, d.chunk.bud)
 		case "chunks":
 			start := b
 			if b, err = skip(b); err == nil {
@@ -79,7 +79,7 @@ func (d *decoder) decodeChunkV07(b []byte, c *Chunk) ([]byte, error) {
 		case "spans":
 			b, err = d.decodeSpanList(b, c)
 		case "tags":
-			b, err = readStrMap(b, &c.Attrs)
+			b, err = readStrMap(b, &c.Attrs, c.bud)
 		default:
 			b, err = skip(b)
 		}
@@ -90,8 +90,8 @@ func (d *decoder) decodeChunkV07(b []byte, c *Chunk) ([]byte, error) {
 	return b, nil
 }
 
-// readStrMap appends a map of strings to attrs.
-func readStrMap(b []byte, attrs *[]Attr) ([]byte, error) {
+// readStrMap appends a map of strings to attrs, within the budget.
+func readStrMap(b []byte, attrs *[]Attr, bud *budget) ([]byte, error) {
 	n, b, err := readMapHeader(b)
 	if err != nil {
 		return b, err
@@ -104,7 +104,7 @@ func readStrMap(b []byte, attrs *[]Attr) ([]byte, error) {
 		if v, b, err = readStr(b); err != nil {
 			return b, err
 		}
-		*attrs = append(*attrs, Attr{Key: k, Type: AttrString, Str: v})
+		bud.appendAttr(attrs, Attr{Key: k, Type: AttrString, Str: v})
 	}
 	return b, nil
 }

@@ -96,7 +96,7 @@ func (d *decoder) decodeV1(b []byte, emit emitFunc) error {
 		case 9:
 			p.AppVersion, b, err = d.streamStr(b)
 		case 10:
-			b, err = d.attrsV1(b, func(a Attr) { p.Attrs = append(p.Attrs, a) })
+			b, err = d.attrsV1(b, func(a Attr) { d.chunk.bud.appendAttr(&p.Attrs, a) })
 		case 11:
 			b, err = d.decodeChunks(b, "chunk", d.chunkV1, emit)
 		default:
@@ -126,7 +126,7 @@ func (d *decoder) chunkV1(b []byte, c *Chunk) ([]byte, error) {
 		case 2:
 			c.Origin, b, err = d.streamStr(b)
 		case 3:
-			b, err = d.attrsV1(b, func(a Attr) { c.Attrs = append(c.Attrs, a) })
+			b, err = d.attrsV1(b, func(a Attr) { c.bud.appendAttr(&c.Attrs, a) })
 		case 4:
 			var spans int
 			if spans, b, err = readArrayHeader(b); err != nil {
@@ -137,6 +137,9 @@ func (d *decoder) chunkV1(b []byte, c *Chunk) ([]byte, error) {
 				if b, err = d.spanV1(b, s); err != nil {
 					c.dropLastSpan()
 					err = fmt.Errorf("span %d: %w", j, err)
+					break
+				}
+				if err = c.spent(); err != nil {
 					break
 				}
 			}
@@ -225,7 +228,7 @@ func (d *decoder) linksV1(b []byte, s *Span) ([]byte, error) {
 		case 2:
 			l.SpanID, b, err = readUint64(b)
 		case 3:
-			b, err = d.attrsV1(b, func(a Attr) { l.Attrs = append(l.Attrs, a) })
+			b, err = d.attrsV1(b, func(a Attr) { d.chunk.bud.appendAttr(&l.Attrs, a) })
 		case 4:
 			l.Tracestate, b, err = d.streamStr(b)
 		case 5:
@@ -252,7 +255,7 @@ func (d *decoder) eventsV1(b []byte, s *Span) ([]byte, error) {
 		case 2:
 			e.Name, b, err = d.streamStr(b)
 		case 3:
-			b, err = d.attrsV1(b, func(a Attr) { e.Attrs = append(e.Attrs, a) })
+			b, err = d.attrsV1(b, func(a Attr) { d.chunk.bud.appendAttr(&e.Attrs, a) })
 		default:
 			b, err = skip(b)
 		}

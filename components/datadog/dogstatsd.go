@@ -180,7 +180,7 @@ type statsdAgg struct {
 // as the Agent does within a flush: see the README for the mapping. now
 // stamps lines without their own timestamp. Malformed lines are skipped and
 // counted; the error lists the first few.
-func TranslateDogStatsD(body []byte, now pcommon.Timestamp) (pmetric.Metrics, MetricsStats, error) {
+func TranslateDogStatsD(body []byte, now pcommon.Timestamp, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	var stats MetricsStats
 	var errs []error
 	aggs := map[statsdKey]*statsdAgg{}
@@ -253,7 +253,11 @@ func TranslateDogStatsD(body []byte, now pcommon.Timestamp) (pmetric.Metrics, Me
 	}
 
 	b := newMetricsBuilder(DogStatsDScope, "")
+	b.bud = newBudget(lim)
 	for _, a := range order {
+		if b.bud.failed() != nil {
+			break
+		}
 		l := &a.line
 		res := metricResource{containerID: l.ContainerID}
 		attrs := splitTags(l.Tags, &res)
@@ -270,17 +274,17 @@ func TranslateDogStatsD(body []byte, now pcommon.Timestamp) (pmetric.Metrics, Me
 			dp := b.number(res, l.Name, kind, "")
 			dp.SetTimestamp(ts)
 			dp.SetDoubleValue(a.sum)
-			putKVs(dp.Attributes(), attrs)
+			b.putAttrs(dp.Attributes(), attrs)
 		case StatsdGauge:
 			dp := b.number(res, l.Name, kindGauge, "")
 			dp.SetTimestamp(ts)
 			dp.SetDoubleValue(a.last)
-			putKVs(dp.Attributes(), attrs)
+			b.putAttrs(dp.Attributes(), attrs)
 		case StatsdSet:
 			dp := b.number(res, l.Name, kindGauge, "")
 			dp.SetTimestamp(ts)
 			dp.SetIntValue(int64(len(a.set)))
-			putKVs(dp.Attributes(), attrs)
+			b.putAttrs(dp.Attributes(), attrs)
 		default:
 			unit := ""
 			if l.Type == StatsdTimer {
@@ -289,7 +293,7 @@ func TranslateDogStatsD(body []byte, now pcommon.Timestamp) (pmetric.Metrics, Me
 			dp := b.histogram(res, l.Name, unit)
 			a.hist.write(dp)
 			dp.SetTimestamp(ts)
-			putKVs(dp.Attributes(), attrs)
+			b.putAttrs(dp.Attributes(), attrs)
 		}
 	}
 	for _, c := range checks {
@@ -299,5 +303,6 @@ func TranslateDogStatsD(body []byte, now pcommon.Timestamp) (pmetric.Metrics, Me
 		}
 	}
 	stats.Points = b.md.DataPointCount()
-	return b.md, stats, errors.Join(errs...)
+	md, err := b.limited(errors.Join(errs...))
+	return md, stats, err
 }

@@ -40,7 +40,7 @@ func TestParseStatsdLine(t *testing.T) {
 
 func TestDogStatsDAggregation(t *testing.T) {
 	now := pcommon.NewTimestampFromTime(goldenNow)
-	md, stats, err := TranslateDogStatsD(dogstatsdPayload(), now)
+	md, stats, err := TranslateDogStatsD(dogstatsdPayload(), now, testLimits)
 	require.Error(t, err, "the malformed line is reported")
 	assert.Equal(t, map[string]int{"event": 1, "malformed": 1}, stats.SkipReasons)
 	byName := map[string]pmetric.Metric{}
@@ -114,14 +114,14 @@ func TestSeriesV3RejectsHistogramTypes(t *testing.T) {
 	md = md.packedUint(10, v3ExpHist)
 	md = md.packedSint(11, 1)
 	md = md.packedUint(15, 0)
-	_, _, err := TranslateSeriesV3(pb(nil).msg(3, md), "")
+	_, _, err := TranslateSeriesV3(pb(nil).msg(3, md), "", testLimits)
 	assert.ErrorIs(t, err, ErrV3Unsupported)
 }
 
 func TestLogsTraceIDs(t *testing.T) {
 	body := `[{"message":"a","dd.trace_id":"0000000000000000000000000000002a","dd.span_id":"000000000000002b"},
 	{"message":"b","dd.trace_id":12345,"dd.span_id":"not-an-id"},{"message":"c","dd.trace_id":"x"}]`
-	ld, stats, err := TranslateLogs([]byte(body), "", nil, time.Unix(0, 0))
+	ld, stats, err := TranslateLogs([]byte(body), "", nil, time.Unix(0, 0), testLimits)
 	require.NoError(t, err)
 	assert.Equal(t, 3, stats.Records)
 	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
@@ -133,15 +133,15 @@ func TestLogsTraceIDs(t *testing.T) {
 	v, _ = lrs.At(2).Attributes().Get("dd.trace_id")
 	assert.Equal(t, "x", v.Str())
 
-	_, _, err = TranslateLogs([]byte(`{"message":"one object"}`), "", nil, time.Unix(0, 0))
+	_, _, err = TranslateLogs([]byte(`{"message":"one object"}`), "", nil, time.Unix(0, 0), testLimits)
 	require.NoError(t, err)
-	_, _, err = TranslateLogs([]byte(`[{"message":`), "", nil, time.Unix(0, 0))
+	_, _, err = TranslateLogs([]byte(`[{"message":`), "", nil, time.Unix(0, 0), testLimits)
 	require.Error(t, err)
 }
 
 func TestTranslateProfile(t *testing.T) {
 	body, ct := profilePayload(heapProfile(t))
-	pd, stats, err := TranslateProfile(ct, body, Payload{Lang: "javascript"})
+	pd, stats, err := TranslateProfile(ct, body, Payload{Lang: "javascript"}, 25<<20)
 	require.NoError(t, err)
 	assert.Equal(t, 1, stats.Attachments)
 	assert.Positive(t, stats.Profiles)
@@ -152,10 +152,10 @@ func TestTranslateProfile(t *testing.T) {
 	assert.Equal(t, "nodejs", res["telemetry.sdk.language"])
 	assert.Equal(t, "dd-trace-js", pd.ResourceProfiles().At(0).ScopeProfiles().At(0).Scope().Name())
 
-	_, _, err = TranslateProfile("application/json", []byte("{}"), Payload{})
+	_, _, err = TranslateProfile("application/json", []byte("{}"), Payload{}, 25<<20)
 	assert.ErrorIs(t, err, ErrProfileFormat)
 	body, ct = profilePayload([]byte("not pprof"))
-	_, stats, err = TranslateProfile(ct, body, Payload{})
+	_, stats, err = TranslateProfile(ct, body, Payload{}, 25<<20)
 	require.Error(t, err)
 	assert.Zero(t, stats.Attachments)
 }
@@ -217,7 +217,7 @@ func FuzzLogs(f *testing.F) {
 	f.Add([]byte(`{"message":"{\"dd\":{\"trace_id\":1}}"}`))
 	cache := NewTraceIDCache(4)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ld, stats, _ := TranslateLogs(body, "", cache, time.Unix(0, 0))
+		ld, stats, _ := TranslateLogs(body, "", cache, time.Unix(0, 0), testLimits)
 		if ld.LogRecordCount() != stats.Records {
 			t.Fatalf("stats say %d records, logs hold %d", stats.Records, ld.LogRecordCount())
 		}
@@ -229,6 +229,6 @@ func FuzzProfile(f *testing.F) {
 	f.Add(body)
 	f.Add(body[:len(body)/2])
 	f.Fuzz(func(t *testing.T, body []byte) {
-		_, _, _ = TranslateProfile(ct, body, Payload{})
+		_, _, _ = TranslateProfile(ct, body, Payload{}, 25<<20)
 	})
 }

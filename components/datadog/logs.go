@@ -40,36 +40,32 @@ type LogsStats struct {
 	Records       int // log records returned
 	TraceIDs      int // records with a trace id
 	UpperFromTail int // 64-bit trace ids whose upper bits came from the trace-id cache
+	Skipped       int // array elements that are no log object
+	// SkipReasons counts skipped elements per reason ("malformed").
+	SkipReasons map[string]int
 }
 
 // TranslateLogs translates an /api/v2/logs JSON body: an array of log
 // objects (or one object). cache, when not nil, supplies the upper 64 bits of
 // trace ids sent as 64-bit decimals, from the spans this receiver translated.
 // agentVersion is the scope version (the DD-EVP-ORIGIN-VERSION header).
-func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now time.Time) (plog.Logs, LogsStats, error) {
+// An element of the array that is no JSON object is skipped and counted, the
+// others are kept. Beyond lim, nothing is returned but a *LimitError.
+func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now time.Time, lim Limits) (plog.Logs, LogsStats, error) {
 	var stats LogsStats
 	ld := plog.NewLogs()
-	body = bytes.TrimSpace(body)
-	var items []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var err error
-	if len(body) > 0 && body[0] == '{' {
-		var one map[string]any
-		err = dec.Decode(&one)
-		if one != nil {
-			items = append(items, one)
-		}
-	} else {
-		err = dec.Decode(&items)
-	}
+	items, err := logItems(body, &stats)
 	if err != nil {
 		return ld, stats, fmt.Errorf("logs: %w", err)
 	}
+	bud := newBudget(lim)
 	scopes := map[metricResource]plog.ScopeLogs{}
 	for _, item := range items {
 		if item == nil {
 			continue
+		}
+		if !bud.item(1) || !bud.attr(len(item)) {
+			return plog.NewLogs(), LogsStats{}, bud.failed()
 		}
 		res := metricResource{}
 		var lr plog.LogRecord
@@ -113,6 +109,9 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 		if s, ok := fields[logTags].(string); ok && s != "" {
 			tagAttrs = splitTags(strings.Split(s, ","), &res)
 		}
+		if !bud.attr(len(tagAttrs)) {
+			return plog.NewLogs(), LogsStats{}, bud.failed()
+		}
 		sl, ok := scopes[res]
 		if !ok {
 			rl := ld.ResourceLogs().AppendEmpty()
@@ -125,14 +124,14 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 		lr = sl.LogRecords().AppendEmpty()
 		stats.Records++
 		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(now))
-		attrs := lr.Attributes()
+		attrs := newLogAttrs(lr.Attributes(), len(fields)+len(tagAttrs))
 		var traceID, spanID any
 		for k, v := range fields {
 			switch k {
 			case logService, logHostname, logTags:
 			case logHost:
 				if _, ok := fields[logHostname]; ok {
-					putJSONValue(attrs.PutEmpty(k), v, 0)
+					attrs.put(k, v)
 				}
 			case logMessage:
 				if s, ok := v.(string); ok {
@@ -148,16 +147,16 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 					lr.SetSeverityText(s)
 					lr.SetSeverityNumber(severityOf(s))
 				} else {
-					putJSONValue(attrs.PutEmpty(k), v, 0)
+					attrs.put(k, v)
 				}
 			case logTimestamp:
 				if ts, ok := logTime(v); ok {
 					lr.SetTimestamp(ts)
 				} else {
-					putJSONValue(attrs.PutEmpty(k), v, 0)
+					attrs.put(k, v)
 				}
 			case logSource:
-				putJSONValue(attrs.PutEmpty(AttrLogSource), v, 0)
+				attrs.put(AttrLogSource, v)
 			case logTraceID:
 				traceID = v
 			case logSpanID:
@@ -178,12 +177,12 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 						continue
 					}
 				}
-				putJSONValue(attrs.PutEmpty(k), v, 0)
+				attrs.put(k, v)
 			default:
-				putJSONValue(attrs.PutEmpty(k), v, 0)
+				attrs.put(k, v)
 			}
 		}
-		putKVs(attrs, tagAttrs)
+		attrs.tags(tagAttrs)
 		if traceID != nil {
 			id, fromCache, ok := logTraceIDOf(traceID, cache)
 			if ok {
@@ -193,33 +192,132 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 					stats.UpperFromTail++
 				}
 			} else {
-				putJSONValue(attrs.PutEmpty(logTraceID), traceID, 0)
+				attrs.put(logTraceID, traceID)
 			}
 		}
 		if spanID != nil {
 			if id, ok := logSpanIDOf(spanID); ok {
 				lr.SetSpanID(id)
 			} else {
-				putJSONValue(attrs.PutEmpty(logSpanID), spanID, 0)
+				attrs.put(logSpanID, spanID)
 			}
 		}
+		attrs.finish()
 	}
-	sortLogAttrs(ld)
 	return ld, stats, nil
 }
 
-// sortLogAttrs orders attributes by key, so the output does not depend on Go's
-// map iteration order.
-func sortLogAttrs(ld plog.Logs) {
-	for i := 0; i < ld.ResourceLogs().Len(); i++ {
-		sls := ld.ResourceLogs().At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				sortMap(lrs.At(k).Attributes())
-			}
+// logItems reads the body: one log object, or an array of them. An element
+// that is not an object (a number, a string, a truncated object inside an
+// otherwise valid array) is skipped and counted; a body that is no JSON
+// array at all is an error.
+func logItems(body []byte, stats *LogsStats) ([]map[string]any, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '{' {
+		var one map[string]any
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&one); err != nil {
+			return nil, err
 		}
+		return []map[string]any{one}, nil
 	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(body, &raws); err != nil {
+		return nil, err
+	}
+	items := make([]map[string]any, 0, len(raws))
+	for _, raw := range raws {
+		var item map[string]any
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&item); err != nil {
+			stats.Skipped++
+			if stats.SkipReasons == nil {
+				stats.SkipReasons = map[string]int{}
+			}
+			stats.SkipReasons["malformed"]++
+			continue
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// logAttrs builds a log record's attributes: key by key and then sorted
+// when they are few; in one pass through a Go map when they are many (see
+// bulkAttrs), in no particular order.
+type logAttrs struct {
+	m   pcommon.Map
+	raw map[string]any
+}
+
+func newLogAttrs(m pcommon.Map, n int) *logAttrs {
+	a := &logAttrs{m: m}
+	if n > bulkAttrs {
+		a.raw = make(map[string]any, n)
+	}
+	return a
+}
+
+func (a *logAttrs) put(k string, v any) {
+	if a.raw != nil {
+		a.raw[k] = jsonRaw(v, 0)
+		return
+	}
+	putJSONValue(a.m.PutEmpty(k), v, 0)
+}
+
+func (a *logAttrs) tags(kvs [][2]string) {
+	if a.raw == nil {
+		putKVs(a.m, kvs)
+		return
+	}
+	for _, kv := range kvs {
+		multiStrRaw(a.raw, kv[0], kv[1])
+	}
+}
+
+func (a *logAttrs) finish() {
+	if a.raw != nil {
+		fromRawMap(a.m, a.raw)
+		return
+	}
+	sortMap(a.m)
+}
+
+// jsonRaw is putJSONValue for bulk maps: the value as pcommon.Value.FromRaw
+// takes it.
+func jsonRaw(v any, depth int) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i
+		}
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
+	case []any:
+		if depth > maxDepth {
+			return nil
+		}
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = jsonRaw(e, depth+1)
+		}
+		return out
+	case map[string]any:
+		if depth > maxDepth {
+			return nil
+		}
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = jsonRaw(e, depth+1)
+		}
+		return out
+	}
+	return v
 }
 
 func sortMap(m pcommon.Map) {

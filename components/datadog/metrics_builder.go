@@ -112,6 +112,8 @@ type metricsBuilder struct {
 	scopes                  map[metricResource]pmetric.ScopeMetrics
 	metrics                 map[metricKey]pmetric.Metric
 	points                  int
+	// bud bounds the points and attributes built (nil: no limit).
+	bud *budget
 }
 
 func newMetricsBuilder(scopeName, scopeVersion string) *metricsBuilder {
@@ -166,6 +168,7 @@ func (b *metricsBuilder) metric(res metricResource, name string, kind metricKind
 func (b *metricsBuilder) number(res metricResource, name string, kind metricKind, unit string) pmetric.NumberDataPoint {
 	m := b.metric(res, name, kind, unit)
 	b.points++
+	b.bud.item(1)
 	if kind == kindGauge {
 		return m.Gauge().DataPoints().AppendEmpty()
 	}
@@ -174,6 +177,7 @@ func (b *metricsBuilder) number(res metricResource, name string, kind metricKind
 
 func (b *metricsBuilder) histogram(res metricResource, name, unit string) pmetric.ExponentialHistogramDataPoint {
 	b.points++
+	b.bud.item(1)
 	return b.metric(res, name, kindExpHistogram, unit).ExponentialHistogram().DataPoints().AppendEmpty()
 }
 
@@ -218,9 +222,36 @@ func splitTags(tags []string, res *metricResource) [][2]string {
 	return out
 }
 
+// putKVs adds tags to m; a repeated key gets the list of its values. Many
+// tags are merged in a Go map and written in one pass (see bulkAttrs).
 func putKVs(m pcommon.Map, kvs [][2]string) {
+	if len(kvs)+m.Len() > bulkAttrs {
+		raw := m.AsRaw()
+		for _, kv := range kvs {
+			multiStrRaw(raw, kv[0], kv[1])
+		}
+		fromRawMap(m, raw)
+		return
+	}
 	m.EnsureCapacity(len(kvs))
 	for _, kv := range kvs {
 		putMultiStr(m, kv[0], kv[1])
 	}
+}
+
+// putAttrs adds a point's tags within the budget: a series' tags are copied
+// into each of its points, so tags × points is what the budget counts.
+func (b *metricsBuilder) putAttrs(m pcommon.Map, kvs [][2]string) {
+	if b.bud.attr(len(kvs)) {
+		putKVs(m, kvs)
+	}
+}
+
+// limited returns md, or, when the budget was exceeded, empty metrics and
+// the *LimitError: nothing of an over-limit payload is forwarded.
+func (b *metricsBuilder) limited(err error) (pmetric.Metrics, error) {
+	if lerr := b.bud.failed(); lerr != nil {
+		return pmetric.NewMetrics(), lerr
+	}
+	return b.md, err
 }

@@ -32,8 +32,8 @@ type intakeCase struct {
 	wantSkipped     int
 }
 
-func agentVersionless(f func([]byte, string) (pmetric.Metrics, MetricsStats, error)) func([]byte) (pmetric.Metrics, MetricsStats, error) {
-	return func(b []byte) (pmetric.Metrics, MetricsStats, error) { return f(b, "7.62.2") }
+func agentVersionless(f func([]byte, string, Limits) (pmetric.Metrics, MetricsStats, error)) func([]byte) (pmetric.Metrics, MetricsStats, error) {
+	return func(b []byte) (pmetric.Metrics, MetricsStats, error) { return f(b, "7.62.2", testLimits) }
 }
 
 func statsTranslate(b []byte) (pmetric.Metrics, MetricsStats, error) {
@@ -41,7 +41,7 @@ func statsTranslate(b []byte) (pmetric.Metrics, MetricsStats, error) {
 }
 
 func dogstatsdTranslate(b []byte) (pmetric.Metrics, MetricsStats, error) {
-	return TranslateDogStatsD(b, pcommon.NewTimestampFromTime(goldenNow))
+	return TranslateDogStatsD(b, pcommon.NewTimestampFromTime(goldenNow), testLimits)
 }
 
 var intakeCases = []intakeCase{
@@ -102,7 +102,7 @@ func TestLogsGolden(t *testing.T) {
 	// dd.trace_id gets them back from the cache.
 	cache := NewTraceIDCache(10)
 	cache.Put(12297829382473034410, 0x6a3f00000000beef)
-	got, stats, err := TranslateLogs(body, "7.62.2", cache, goldenNow)
+	got, stats, err := TranslateLogs(body, "7.62.2", cache, goldenNow, testLimits)
 	require.NoError(t, err)
 	assert.Equal(t, LogsStats{Records: 3, TraceIDs: 2, UpperFromTail: 1}, stats)
 

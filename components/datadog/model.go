@@ -17,6 +17,10 @@ const (
 	AttrBytes
 	// AttrValue holds an already converted nested value (array or map).
 	AttrValue
+	// AttrMetaStruct is a meta_struct entry: bytes holding one msgpack
+	// document, expanded into a structured value by the translation. Bytes
+	// attributes of other origins (v1.0's typed bytes) stay bytes.
+	AttrMetaStruct
 )
 
 // Attr is one tag of a Datadog span: a meta entry (string), a metrics entry
@@ -71,12 +75,18 @@ type Span struct {
 	Attrs  []Attr
 	Links  []Link
 	Events []Event
+
+	// bud is the request's decoding budget (see budget.go); it survives reset.
+	bud *budget
 }
 
 func (s *Span) reset() {
-	attrs, links, events := s.Attrs[:0], s.Links[:0], s.Events[:0]
-	*s = Span{Attrs: attrs, Links: links, Events: events}
+	attrs, links, events, bud := s.Attrs[:0], s.Links[:0], s.Events[:0], s.bud
+	*s = Span{Attrs: attrs, Links: links, Events: events, bud: bud}
 }
+
+// appendAttr appends a to the span's attributes within the budget.
+func (s *Span) appendAttr(a Attr) { s.bud.appendAttr(&s.Attrs, a) }
 
 // Tag keys with a meaning of their own in the translation.
 const (
@@ -151,7 +161,7 @@ func (s *Span) addStr(key, val string) {
 		}
 		return
 	}
-	s.Attrs = append(s.Attrs, Attr{Key: key, Type: AttrString, Str: val})
+	s.appendAttr(Attr{Key: key, Type: AttrString, Str: val})
 }
 
 // addNum records a numeric (metrics) tag.
@@ -160,7 +170,7 @@ func (s *Span) addNum(key string, val float64) {
 		s.Priority, s.HasPriority = val, true
 		return
 	}
-	s.Attrs = append(s.Attrs, Attr{Key: key, Type: AttrDouble, Num: val})
+	s.appendAttr(Attr{Key: key, Type: AttrDouble, Num: val})
 }
 
 // addAttr records a typed attribute (v1.0), routing strings and doubles
@@ -176,9 +186,9 @@ func (s *Span) addAttr(a Attr) {
 			s.Priority, s.HasPriority = float64(a.Int), true
 			return
 		}
-		s.Attrs = append(s.Attrs, a)
+		s.appendAttr(a)
 	default:
-		s.Attrs = append(s.Attrs, a)
+		s.appendAttr(a)
 	}
 }
 
@@ -199,26 +209,41 @@ type Chunk struct {
 	// chunk's spans for analytics although the trace was dropped) makes
 	// them rejected, whatever their priority.
 	AgentSampled, Dropped bool
+
+	// bud is the request's decoding budget; it survives reset.
+	bud *budget
 }
 
 func (c *Chunk) reset() {
-	spans, attrs := c.Spans[:0], c.Attrs[:0]
-	*c = Chunk{Spans: spans, Attrs: attrs}
+	spans, attrs, bud := c.Spans[:0], c.Attrs[:0], c.bud
+	*c = Chunk{Spans: spans, Attrs: attrs, bud: bud}
 }
 
 // newSpan returns the next span slot, reusing earlier capacity. The pointer is
-// valid until the next call.
+// valid until the next call. Once the budget is spent the last slot is
+// reused, so a body of millions of empty spans allocates no more than the
+// budget allows; decoders stop at the next span boundary (spent).
 func (c *Chunk) newSpan() *Span {
 	n := len(c.Spans)
+	if !c.bud.item(1) && n > 0 {
+		s := &c.Spans[n-1]
+		s.reset()
+		return s
+	}
 	if n < cap(c.Spans) {
 		c.Spans = c.Spans[:n+1]
 		s := &c.Spans[n]
 		s.reset()
+		s.bud = c.bud
 		return s
 	}
-	c.Spans = append(c.Spans, Span{})
+	c.Spans = append(c.Spans, Span{bud: c.bud})
 	return &c.Spans[n]
 }
+
+// spent is the budget's overflow error, or nil: decoders check it after each
+// span and chunk.
+func (c *Chunk) spent() error { return c.bud.failed() }
 
 // dropLastSpan forgets a span whose decoding failed.
 func (c *Chunk) dropLastSpan() { c.Spans = c.Spans[:len(c.Spans)-1] }

@@ -2,10 +2,14 @@ package datadog
 
 import "go.opentelemetry.io/collector/pdata/pcommon"
 
-// msgpackToValue converts one msgpack value (a meta_struct document) into dst.
-func msgpackToValue(b []byte, dst pcommon.Value, depth int) ([]byte, error) {
+// msgpackToValue converts one msgpack value (a meta_struct document) into
+// dst, counting each value against bud.
+func msgpackToValue(b []byte, dst pcommon.Value, depth int, bud *budget) ([]byte, error) {
 	if depth > maxDepth {
 		return b, errDepth
+	}
+	if !bud.attr(1) {
+		return b, bud.failed()
 	}
 	if len(b) == 0 {
 		return b, errShort
@@ -32,7 +36,7 @@ func msgpackToValue(b []byte, dst pcommon.Value, depth int) ([]byte, error) {
 		}
 		sl := dst.SetEmptySlice()
 		for range n {
-			if rest, err = msgpackToValue(rest, sl.AppendEmpty(), depth+1); err != nil {
+			if rest, err = msgpackToValue(rest, sl.AppendEmpty(), depth+1, bud); err != nil {
 				return rest, err
 			}
 		}
@@ -48,7 +52,7 @@ func msgpackToValue(b []byte, dst pcommon.Value, depth int) ([]byte, error) {
 			if k, rest, err = readStr(rest); err != nil {
 				return rest, err
 			}
-			if rest, err = msgpackToValue(rest, m.PutEmpty(k), depth+1); err != nil {
+			if rest, err = msgpackToValue(rest, m.PutEmpty(k), depth+1, bud); err != nil {
 				return rest, err
 			}
 		}

@@ -2,6 +2,7 @@ package datadog
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,7 +46,9 @@ type ProfileStats struct {
 
 // TranslateProfile translates a profiling upload. hdr carries the request
 // headers' view of the tracer (language, versions, container id).
-func TranslateProfile(contentType string, body []byte, hdr Payload) (pprofile.Profiles, ProfileStats, error) {
+// maxInflated bounds the size of each gzip-compressed attachment once
+// inflated (0: no bound); beyond it a *LimitError is returned.
+func TranslateProfile(contentType string, body []byte, hdr Payload, maxInflated int64) (pprofile.Profiles, ProfileStats, error) {
 	var stats ProfileStats
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
@@ -144,6 +147,13 @@ func TranslateProfile(contentType string, body []byte, hdr Payload) (pprofile.Pr
 			errs = append(errs, fmt.Errorf("profiling: attachment %q listed in event.json is missing", name))
 			continue
 		}
+		if data, err = inflateAttachment(data, maxInflated); err != nil {
+			if errors.Is(err, ErrLimit) {
+				return pprofile.NewProfiles(), ProfileStats{}, err
+			}
+			errs = append(errs, fmt.Errorf("profiling: attachment %q: %w", name, err))
+			continue
+		}
 		p, err := profile.ParseData(data)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("profiling: attachment %q: %w", name, err))
@@ -162,6 +172,32 @@ func TranslateProfile(contentType string, body []byte, hdr Payload) (pprofile.Pr
 		}
 	}
 	return b.Profiles(), stats, errors.Join(errs...)
+}
+
+// inflateAttachment gunzips a gzip-compressed attachment with a bound: the
+// pprof parser would inflate it without one, and 24 KB of gzip can inflate to
+// gigabytes. Other attachments are returned as they are.
+func inflateAttachment(data []byte, limit int64) ([]byte, error) {
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	r := io.Reader(zr)
+	if limit > 0 {
+		r = io.LimitReader(zr, limit+1)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && int64(len(out)) > limit {
+		return nil, &LimitError{What: "bytes once inflated", Max: int(limit)}
+	}
+	return out, nil
 }
 
 // profileKind names the profile after its attachment: "delta-heap.pprof" →

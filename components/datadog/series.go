@@ -61,8 +61,10 @@ type seriesTranslator struct {
 	stats MetricsStats
 }
 
-func newSeriesTranslator(agentVersion string) *seriesTranslator {
-	return &seriesTranslator{b: newMetricsBuilder(AgentScope, agentVersion)}
+func newSeriesTranslator(agentVersion string, lim Limits) *seriesTranslator {
+	b := newMetricsBuilder(AgentScope, agentVersion)
+	b.bud = newBudget(lim)
+	return &seriesTranslator{b: b}
 }
 
 func (t *seriesTranslator) add(s *series) {
@@ -93,6 +95,9 @@ func (t *seriesTranslator) add(s *series) {
 		kind = countKind(s)
 	}
 	for _, p := range s.points {
+		if t.b.bud.failed() != nil {
+			return
+		}
 		if math.IsNaN(p.value) || math.IsInf(p.value, 0) {
 			t.stats.skip("not_finite")
 			continue
@@ -110,7 +115,7 @@ func (t *seriesTranslator) add(s *series) {
 			value *= float64(s.interval)
 		}
 		dp.SetDoubleValue(value)
-		putKVs(dp.Attributes(), attrs)
+		t.b.putAttrs(dp.Attributes(), attrs)
 	}
 }
 
@@ -126,9 +131,22 @@ func countKind(s *series) metricKind {
 }
 
 func (t *seriesTranslator) result() (pmetric.Metrics, MetricsStats) {
+	if t.b.bud.failed() != nil {
+		return pmetric.NewMetrics(), t.stats
+	}
 	pruneEmpty(t.b.md)
 	t.stats.Points = t.b.md.DataPointCount()
 	return t.b.md, t.stats
+}
+
+// done is result with the error to return: the budget's *LimitError when
+// the payload went over a limit, else err.
+func (t *seriesTranslator) done(err error) (pmetric.Metrics, MetricsStats, error) {
+	md, st := t.result()
+	if lerr := t.b.bud.failed(); lerr != nil {
+		return md, st, lerr
+	}
+	return md, st, err
 }
 
 // pruneEmpty removes metrics left without points (their points moved to
@@ -199,7 +217,7 @@ func ddUnit(u string) string {
 
 // TranslateSeriesV1 translates an /api/v1/series JSON body:
 // {"series":[{"metric","points":[[ts,value],...],"type","interval","host","device","tags"}]}.
-func TranslateSeriesV1(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
+func TranslateSeriesV1(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	var payload struct {
 		Series []struct {
 			Metric         string          `json:"metric"`
@@ -213,7 +231,7 @@ func TranslateSeriesV1(body []byte, agentVersion string) (pmetric.Metrics, Metri
 			SourceTypeName string          `json:"source_type_name"`
 		} `json:"series"`
 	}
-	t := newSeriesTranslator(agentVersion)
+	t := newSeriesTranslator(agentVersion, lim)
 	if err := json.Unmarshal(body, &payload); err != nil {
 		md, st := t.result()
 		return md, st, fmt.Errorf("series v1: %w", err)
@@ -238,13 +256,12 @@ func TranslateSeriesV1(body []byte, agentVersion string) (pmetric.Metrics, Metri
 		}
 		t.add(&s)
 	}
-	md, st := t.result()
-	return md, st, errors.Join(errs...)
+	return t.done(errors.Join(errs...))
 }
 
 // TranslateSeriesV2 translates an /api/v2/series protobuf MetricPayload.
-func TranslateSeriesV2(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
-	t := newSeriesTranslator(agentVersion)
+func TranslateSeriesV2(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
+	t := newSeriesTranslator(agentVersion, lim)
 	for b := body; len(b) > 0; {
 		f, rest, err := nextField(b)
 		if err != nil {
@@ -261,9 +278,11 @@ func TranslateSeriesV2(body []byte, agentVersion string) (pmetric.Metrics, Metri
 			return md, st, fmt.Errorf("series v2: series %d: %w", t.stats.Series+1, err)
 		}
 		t.add(&s)
+		if t.b.bud.failed() != nil {
+			break
+		}
 	}
-	md, st := t.result()
-	return md, st, nil
+	return t.done(nil)
 }
 
 // decodeMetricSeries reads MetricPayload.MetricSeries.

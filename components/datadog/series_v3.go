@@ -54,8 +54,8 @@ type v3Data struct {
 }
 
 // TranslateSeriesV3 translates an /api/intake/metrics/v3/series body.
-func TranslateSeriesV3(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
-	t := newSeriesTranslator(agentVersion)
+func TranslateSeriesV3(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
+	t := newSeriesTranslator(agentVersion, lim)
 	var metaTags []string
 	var metaRes [][2]string
 	var data []byte
@@ -95,12 +95,10 @@ func TranslateSeriesV3(body []byte, agentVersion string) (pmetric.Metrics, Metri
 		md, st := t.result()
 		return md, st, fmt.Errorf("series v3: %w", err)
 	}
-	err = d.emit(t, metaTags, metaRes)
-	md, st := t.result()
-	if err != nil {
+	if err = d.emit(t, metaTags, metaRes); err != nil {
 		err = fmt.Errorf("series v3: %w", err)
 	}
-	return md, st, err
+	return t.done(err)
 }
 
 func decodeV3Columns(b []byte) (*v3Data, error) {
@@ -270,6 +268,9 @@ func (d *v3Data) emit(t *seriesTranslator, metaTags []string, metaRes [][2]strin
 		return 0, false
 	}
 	for i := range n {
+		if t.b.bud.failed() != nil {
+			return nil
+		}
 		typ := d.types[i]
 		nameRef += d.nameRefs[i]
 		if i < len(d.tagsetRefs) {
@@ -396,7 +397,7 @@ func (d *v3Data) emit(t *seriesTranslator, metaTags []string, metaRes [][2]strin
 					dp.SetMin(mn)
 					dp.SetMax(mx)
 				}
-				putKVs(dp.Attributes(), attrs)
+				t.b.putAttrs(dp.Attributes(), attrs)
 			}
 		default:
 			return fmt.Errorf("%w: series %d (%q) has type %d", ErrV3Unsupported, i, name, typ&v3TypeMask)

@@ -54,8 +54,9 @@ type dogsketch struct {
 // point (see exphistogram.go for the bucket mapping); count, sum, min and max
 // are the sketch's own. The deprecated GK "distributions" of old Agents are
 // skipped and counted.
-func TranslateSketches(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
+func TranslateSketches(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	b := newMetricsBuilder(AgentScope, agentVersion)
+	b.bud = newBudget(lim)
 	var stats MetricsStats
 	var errs []error
 	for rest := body; len(rest) > 0; {
@@ -73,10 +74,14 @@ func TranslateSketches(body []byte, agentVersion string) (pmetric.Metrics, Metri
 			errs = append(errs, fmt.Errorf("sketches: sketch %d: %w", stats.Series, err))
 			break
 		}
+		if b.bud.failed() != nil {
+			break
+		}
 	}
 	pruneEmpty(b.md)
 	stats.Points = b.md.DataPointCount()
-	return b.md, stats, errors.Join(errs...)
+	md, err := b.limited(errors.Join(errs...))
+	return md, stats, err
 }
 
 func addSketch(b *metricsBuilder, stats *MetricsStats, msg []byte) error {
@@ -138,7 +143,7 @@ func addSketch(b *metricsBuilder, stats *MetricsStats, msg []byte) error {
 			dp.SetMin(d.min)
 			dp.SetMax(d.max)
 		}
-		putKVs(dp.Attributes(), attrs)
+		b.putAttrs(dp.Attributes(), attrs)
 	}
 	return nil
 }
@@ -186,7 +191,7 @@ func decodeDogsketch(b []byte) (dogsketch, error) {
 // body: {"series":[{"metric","points":[[ts,[v1,v2,...]],...],"host","tags"}]}.
 // The raw values of each point become one exponential histogram point with
 // exact count, sum, min and max.
-func TranslateDistributionPoints(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
+func TranslateDistributionPoints(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	var payload struct {
 		Series []struct {
 			Metric string              `json:"metric"`
@@ -196,6 +201,7 @@ func TranslateDistributionPoints(body []byte, agentVersion string) (pmetric.Metr
 		} `json:"series"`
 	}
 	b := newMetricsBuilder(AgentScope, agentVersion)
+	b.bud = newBudget(lim)
 	var stats MetricsStats
 	if err := json.Unmarshal(body, &payload); err != nil {
 		return b.md, stats, fmt.Errorf("distribution points: %w", err)
@@ -210,6 +216,9 @@ func TranslateDistributionPoints(body []byte, agentVersion string) (pmetric.Metr
 		res := metricResource{host: s.Host}
 		attrs := splitTags(s.Tags, &res)
 		for _, p := range s.Points {
+			if b.bud.failed() != nil {
+				break
+			}
 			var ts float64
 			var values []float64
 			if len(p) != 2 || json.Unmarshal(p[0], &ts) != nil || json.Unmarshal(p[1], &values) != nil {
@@ -223,11 +232,12 @@ func TranslateDistributionPoints(body []byte, agentVersion string) (pmetric.Metr
 			dp := b.histogram(res, s.Metric, "")
 			e.write(dp)
 			dp.SetTimestamp(secondsToTimestamp(int64(ts)))
-			putKVs(dp.Attributes(), attrs)
+			b.putAttrs(dp.Attributes(), attrs)
 		}
 	}
 	stats.Points = b.md.DataPointCount()
-	return b.md, stats, errors.Join(errs...)
+	md, err := b.limited(errors.Join(errs...))
+	return md, stats, err
 }
 
 // Check run statuses.
@@ -239,7 +249,7 @@ var checkStatus = map[int64]string{0: "ok", 1: "warning", 2: "critical", 3: "unk
 // 1 WARNING, 2 CRITICAL, 3 UNKNOWN), with the attribute check.status naming
 // it. The message is not translated (free text would make every message a
 // new series).
-func TranslateCheckRuns(body []byte, agentVersion string) (pmetric.Metrics, MetricsStats, error) {
+func TranslateCheckRuns(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	var runs []struct {
 		Check     string   `json:"check"`
 		HostName  string   `json:"host_name"`
@@ -249,6 +259,7 @@ func TranslateCheckRuns(body []byte, agentVersion string) (pmetric.Metrics, Metr
 		Tags      []string `json:"tags"`
 	}
 	b := newMetricsBuilder(AgentScope, agentVersion)
+	b.bud = newBudget(lim)
 	var stats MetricsStats
 	if err := json.Unmarshal(body, &runs); err != nil {
 		return b.md, stats, fmt.Errorf("check runs: %w", err)
@@ -262,7 +273,8 @@ func TranslateCheckRuns(body []byte, agentVersion string) (pmetric.Metrics, Metr
 		addCheckRun(b, r.Check, r.HostName, r.Timestamp, r.Status, r.Tags)
 	}
 	stats.Points = b.md.DataPointCount()
-	return b.md, stats, nil
+	md, err := b.limited(nil)
+	return md, stats, err
 }
 
 func addCheckRun(b *metricsBuilder, check, host string, ts, status int64, tags []string) pmetric.NumberDataPoint {
@@ -271,7 +283,7 @@ func addCheckRun(b *metricsBuilder, check, host string, ts, status int64, tags [
 	dp := b.number(res, check, kindGauge, "{status}")
 	dp.SetTimestamp(secondsToTimestamp(ts))
 	dp.SetIntValue(status)
-	putKVs(dp.Attributes(), attrs)
+	b.putAttrs(dp.Attributes(), attrs)
 	name, ok := checkStatus[status]
 	if !ok {
 		name = "unknown"

@@ -214,3 +214,7 @@ func readRequest(t testing.TB, dir string) requestMeta {
 	require.NoError(t, json.Unmarshal(b, &m))
 	return m
 }
+
+// testLimits are the receiver's default limits, so tests translate what a
+// default configuration accepts.
+var testLimits = Limits{MaxItems: 100_000, MaxAttributes: 1_000_000}

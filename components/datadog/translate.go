@@ -92,6 +92,9 @@ type Options struct {
 	// TraceIDCache is the fallback for chunks without their upper 64 trace
 	// id bits; nil disables it.
 	TraceIDCache *TraceIDCache
+	// Limits bound the spans and attributes of one payload; beyond them
+	// Translate returns a *LimitError and no traces.
+	Limits Limits
 }
 
 // Stats describes one translated payload.
@@ -130,18 +133,15 @@ type decoder struct {
 func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Payload) (ptrace.Traces, Stats, error) {
 	d := t.decoders.Get().(*decoder)
 	defer func() {
-		// Drop references into the body before pooling.
-		d.chunk.reset()
-		d.payload = Payload{Attrs: d.payload.Attrs[:0]}
-		clear(d.strs)
-		d.strs = d.strs[:0]
-		clear(d.strIdx)
+		d.release()
 		t.decoders.Put(d)
 	}()
 	d.payload = hdr
 	d.payload.Attrs = d.payload.Attrs[:0]
+	bud := newBudget(t.opts.Limits)
+	d.chunk.bud = bud
 
-	tr := translation{opts: &t.opts, traces: ptrace.NewTraces()}
+	tr := translation{opts: &t.opts, traces: ptrace.NewTraces(), bud: bud}
 	emit := tr.chunk
 	var err error
 	switch {
@@ -162,10 +162,58 @@ func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Pa
 	default:
 		err = fmt.Errorf("unknown protocol %d", proto)
 	}
+	if lerr := bud.failed(); lerr != nil {
+		// Over a limit: nothing of the payload is forwarded, whatever was
+		// decoded before the limit was reached.
+		return ptrace.NewTraces(), Stats{}, fmt.Errorf("%s: %w", proto, lerr)
+	}
 	if err != nil {
 		err = fmt.Errorf("%s: %w", proto, err)
 	}
 	return tr.traces, tr.stats, err
+}
+
+// Pooled decoders keep their scratch space between requests, but not what a
+// single huge request made them grow to: past these sizes it is dropped, so
+// that one hostile body does not pin its peak memory for the process's life.
+const (
+	maxPooledSpans   = 1024
+	maxPooledAttrs   = 256
+	maxPooledStrings = 4096
+)
+
+// release drops references into the body and oversized scratch space before
+// the decoder goes back to the pool.
+func (d *decoder) release() {
+	d.chunk.reset()
+	d.chunk.bud = nil
+	if cap(d.chunk.Spans) > maxPooledSpans {
+		d.chunk.Spans = nil
+	} else {
+		for i, s := range d.chunk.Spans[:cap(d.chunk.Spans)] {
+			if cap(s.Attrs) > maxPooledAttrs || cap(s.Links) > maxPooledAttrs || cap(s.Events) > maxPooledAttrs {
+				d.chunk.Spans[:cap(d.chunk.Spans)][i] = Span{}
+			}
+		}
+	}
+	if cap(d.chunk.Attrs) > maxPooledAttrs {
+		d.chunk.Attrs = nil
+	}
+	attrs := d.payload.Attrs[:0]
+	if cap(attrs) > maxPooledAttrs {
+		attrs = nil
+	}
+	d.payload = Payload{Attrs: attrs}
+	clear(d.strs)
+	d.strs = d.strs[:0]
+	if cap(d.strs) > maxPooledStrings {
+		d.strs = nil
+	}
+	if len(d.strIdx) > maxPooledStrings {
+		d.strIdx = nil
+	} else {
+		clear(d.strIdx)
+	}
 }
 
 type resourceKey struct {
@@ -179,11 +227,22 @@ type translation struct {
 	traces ptrace.Traces
 	stats  Stats
 	spans  map[resourceKey]ptrace.SpanSlice
+	bud    *budget
+	// shared caches the JSON links and events of meta strings that many
+	// spans reference (a v0.5 string table entry): decoded once, copied.
+	shared map[sharedKey]*sharedJSON
 }
 
 func (tr *translation) chunk(p *Payload, c *Chunk) error {
+	if err := tr.bud.failed(); err != nil {
+		return err
+	}
 	if len(c.Spans) == 0 {
 		return nil
+	}
+	// The chunk's tags are copied into each of its spans.
+	if !tr.bud.attr(len(c.Attrs) * len(c.Spans)) {
+		return tr.bud.failed()
 	}
 	tr.stats.Chunks++
 
@@ -230,6 +289,9 @@ func (tr *translation) chunk(p *Payload, c *Chunk) error {
 			traceHigh = high
 		}
 		tr.span(s, c, traceHigh, traceLow, priority, hasPriority, dst)
+		if err := tr.bud.failed(); err != nil {
+			return err
+		}
 	}
 	tr.stats.Spans += len(c.Spans)
 	return nil
@@ -330,6 +392,53 @@ func (tr *translation) span(s *Span, c *Chunk, high, low uint64, priority int64,
 	dst.SetKind(spanKind(s))
 
 	attrs := dst.Attributes()
+	if len(s.Attrs)+len(c.Attrs) > bulkAttrs {
+		tr.bulkSpanAttrs(s, c, hasPriority, priority, attrs)
+	} else {
+		tr.spanAttrs(s, c, hasPriority, priority, attrs)
+	}
+	tr.spanTail(s, high, dst)
+}
+
+// bulkSpanAttrs writes the same attributes as spanAttrs, in one pass (see
+// bulkAttrs): later keys replace earlier ones exactly as Put does.
+func (tr *translation) bulkSpanAttrs(s *Span, c *Chunk, hasPriority bool, priority int64, attrs pcommon.Map) {
+	raw := make(map[string]any, len(s.Attrs)+len(c.Attrs)+6)
+	putRawNonEmpty(raw, "operation.name", s.Name)
+	putRawNonEmpty(raw, "resource.name", s.Resource)
+	putRawNonEmpty(raw, "span.type", s.Type)
+	putRawNonEmpty(raw, "component", s.Component)
+	if hasPriority {
+		raw[attrSamplingPri] = priority
+	}
+	putRawNonEmpty(raw, attrOrigin, c.Origin)
+	for i := range s.Attrs {
+		a := &s.Attrs[i]
+		if a.Type == AttrMetaStruct {
+			v := pcommon.NewValueEmpty()
+			if tr.metaStructValue(a, v) {
+				raw[a.Key] = v.AsRaw()
+				continue
+			}
+		}
+		key, val := spanAttrRaw(a)
+		raw[key] = val
+	}
+	for i := range c.Attrs {
+		if c.Attrs[i].Key != chunkAttrSvc {
+			raw[c.Attrs[i].Key] = attrRaw(&c.Attrs[i])
+		}
+	}
+	fromRawMap(attrs, raw)
+}
+
+func putRawNonEmpty(raw map[string]any, key, val string) {
+	if key != "" && val != "" {
+		raw[key] = val
+	}
+}
+
+func (tr *translation) spanAttrs(s *Span, c *Chunk, hasPriority bool, priority int64, attrs pcommon.Map) {
 	attrs.EnsureCapacity(len(s.Attrs) + len(c.Attrs) + 6)
 	putNonEmpty(attrs, "operation.name", s.Name)
 	putNonEmpty(attrs, "resource.name", s.Resource)
@@ -341,7 +450,7 @@ func (tr *translation) span(s *Span, c *Chunk, high, low uint64, priority int64,
 	putNonEmpty(attrs, attrOrigin, c.Origin)
 	for i := range s.Attrs {
 		a := &s.Attrs[i]
-		if a.Type == AttrBytes && expandMetaStruct(attrs, a) {
+		if a.Type == AttrMetaStruct && tr.expandMetaStruct(attrs, a) {
 			continue
 		}
 		putSpanAttr(attrs, a)
@@ -351,6 +460,10 @@ func (tr *translation) span(s *Span, c *Chunk, high, low uint64, priority int64,
 			putAttrValue(attrs.PutEmpty(c.Attrs[i].Key), &c.Attrs[i])
 		}
 	}
+}
+
+func (tr *translation) spanTail(s *Span, high uint64, dst ptrace.Span) {
+	attrs := dst.Attributes()
 	if s.KindTag != "" && dst.Kind() == ptrace.SpanKindUnspecified {
 		attrs.PutStr(tagSpanKind, s.KindTag)
 	}
@@ -407,7 +520,7 @@ func (tr *translation) links(s *Span, dst ptrace.Span) {
 		}
 		return
 	}
-	if s.LinksJSON != "" && !appendMetaLinks(s.LinksJSON, dst.Links()) {
+	if s.LinksJSON != "" && !tr.metaLinks(s.LinksJSON, dst.Links()) {
 		dst.Attributes().PutStr(tagSpanLinks, s.LinksJSON)
 	}
 }
@@ -422,21 +535,27 @@ func (tr *translation) events(s *Span, dst ptrace.Span) {
 			putAttrValue(pe.Attributes().PutEmpty(e.Attrs[j].Key), &e.Attrs[j])
 		}
 	}
-	if s.EventsJSON != "" && !appendMetaEvents(s.EventsJSON, dst.Events()) {
+	if s.EventsJSON != "" && !tr.metaEvents(s.EventsJSON, dst.Events()) {
 		dst.Attributes().PutStr(tagSpanEvents, s.EventsJSON)
 	}
 }
 
 // expandMetaStruct writes a meta_struct entry as a structured attribute when
 // it holds one complete msgpack document.
-func expandMetaStruct(attrs pcommon.Map, a *Attr) bool {
+func (tr *translation) expandMetaStruct(attrs pcommon.Map, a *Attr) bool {
 	v := pcommon.NewValueEmpty()
-	rest, err := msgpackToValue(a.Bytes, v, 0)
-	if err != nil || len(rest) != 0 {
+	if !tr.metaStructValue(a, v) {
 		return false
 	}
-	v.CopyTo(attrs.PutEmpty(a.Key))
+	v.MoveTo(attrs.PutEmpty(a.Key))
 	return true
+}
+
+// metaStructValue decodes a meta_struct document into v, each of its values
+// counted against the budget (a one-byte msgpack value is a pdata value).
+func (tr *translation) metaStructValue(a *Attr, v pcommon.Value) bool {
+	rest, err := msgpackToValue(a.Bytes, v, 0, tr.bud)
+	return err == nil && len(rest) == 0
 }
 
 // spanKind: the v1.0 kind field, else the "span.kind" tag, else the span type.

@@ -40,6 +40,28 @@ type Config struct {
 	// its sampling.priority attribute, so a sampler downstream decides.
 	DropRejectedTraces bool `mapstructure:"drop_rejected_traces"`
 
+	// MaxItemsPerRequest bounds the spans, metric data points or log records
+	// one request may decode into (default 100,000). A payload beyond it is
+	// refused with 413 and nothing of it is forwarded. 0 disables the bound.
+	MaxItemsPerRequest int `mapstructure:"max_items_per_request"`
+
+	// MaxAttributesPerRequest bounds the attributes one request may decode
+	// into, counted after shared tags (chunk, payload and series tags, shared
+	// span events) are copied into every item (default 1,000,000: about
+	// 100 MB of pdata). Beyond it: 413. 0 disables the bound.
+	MaxAttributesPerRequest int `mapstructure:"max_attributes_per_request"`
+
+	// MaxConcurrentDecodes bounds the requests read and decoded at once, as
+	// the Datadog Agent bounds its decoders; the others wait up to
+	// DecodeWaitTimeout, then get 429 (tracer paths) or 503 (Agent paths),
+	// both with Retry-After. 0 (the default) means one per CPU the process
+	// may use (GOMAXPROCS).
+	MaxConcurrentDecodes int `mapstructure:"max_concurrent_decodes"`
+
+	// DecodeWaitTimeout is how long a request waits for a decode slot
+	// (default 1s, the Agent's decoder_timeout).
+	DecodeWaitTimeout time.Duration `mapstructure:"decode_wait_timeout"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -53,6 +75,10 @@ var (
 	ErrSpanName        = errors.New(`span_name: must be "resource" or "operation"`)
 	ErrReadTimeout     = errors.New("read_timeout: must not be negative")
 	ErrMaxBodySize     = errors.New("max_request_body_size: must not be negative")
+	ErrMaxItems        = errors.New("max_items_per_request: must not be negative")
+	ErrMaxAttributes   = errors.New("max_attributes_per_request: must not be negative")
+	ErrMaxDecodes      = errors.New("max_concurrent_decodes: must not be negative")
+	ErrDecodeWait      = errors.New("decode_wait_timeout: must not be negative")
 )
 
 // Validate checks the configuration.
@@ -73,6 +99,18 @@ func (cfg *Config) Validate() error {
 	if cfg.MaxRequestBodySize < 0 {
 		errs = append(errs, fmt.Errorf("%w, got %d", ErrMaxBodySize, cfg.MaxRequestBodySize))
 	}
+	if cfg.MaxItemsPerRequest < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrMaxItems, cfg.MaxItemsPerRequest))
+	}
+	if cfg.MaxAttributesPerRequest < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrMaxAttributes, cfg.MaxAttributesPerRequest))
+	}
+	if cfg.MaxConcurrentDecodes < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrMaxDecodes, cfg.MaxConcurrentDecodes))
+	}
+	if cfg.DecodeWaitTimeout < 0 {
+		errs = append(errs, fmt.Errorf("%w, got %s", ErrDecodeWait, cfg.DecodeWaitTimeout))
+	}
 	return errors.Join(errs...)
 }
 
@@ -82,4 +120,10 @@ const (
 	defaultTraceIDCacheSize = 100
 	// The Datadog Agent's default max_request_bytes.
 	defaultMaxRequestBodySize = 25 * 1024 * 1024
+	// Far above what tracers and Agents send in one payload (dd-trace
+	// libraries flush a few thousand spans, the Agent at most 10,000 points
+	// or 1,000 logs), far below what a 25 MiB body of empty items would be.
+	defaultMaxItemsPerRequest      = 100_000
+	defaultMaxAttributesPerRequest = 1_000_000
+	defaultDecodeWaitTimeout       = time.Second
 )

@@ -23,6 +23,10 @@ func TestEmptyConfigGivesDefaults(t *testing.T) {
 	assert.Equal(t, 100, cfg.TraceIDCacheSize)
 	assert.Equal(t, SpanNameResource, cfg.SpanName)
 	assert.False(t, cfg.DropRejectedTraces)
+	assert.Equal(t, 100_000, cfg.MaxItemsPerRequest)
+	assert.Equal(t, 1_000_000, cfg.MaxAttributesPerRequest)
+	assert.Zero(t, cfg.MaxConcurrentDecodes, "0: one per CPU")
+	assert.Equal(t, time.Second, cfg.DecodeWaitTimeout)
 	require.NoError(t, confmap.Validate(cfg))
 }
 
@@ -50,7 +54,15 @@ func TestLoadConfig(t *testing.T) {
 			assert.True(t, cfg.DropRejectedTraces)
 			assert.Zero(t, cfg.TraceIDCacheSize)
 			assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize)
+			assert.Equal(t, 5000, cfg.MaxItemsPerRequest)
+			assert.Equal(t, 200000, cfg.MaxAttributesPerRequest)
+			assert.Equal(t, 3, cfg.MaxConcurrentDecodes)
+			assert.Equal(t, 250*time.Millisecond, cfg.DecodeWaitTimeout)
 		}},
+		{id: "bad_items", validateErr: ErrMaxItems},
+		{id: "bad_attributes", validateErr: ErrMaxAttributes},
+		{id: "bad_decodes", validateErr: ErrMaxDecodes},
+		{id: "bad_decode_wait", validateErr: ErrDecodeWait},
 		{id: "bad_span_name", validateErr: ErrSpanName},
 		{id: "bad_cache", validateErr: ErrCacheSize},
 		{id: "empty_endpoint", validateErr: ErrMissingEndpoint},

@@ -32,9 +32,12 @@ func createDefaultConfig() component.Config {
 	server.ReadTimeout = defaultReadTimeout
 	server.MaxRequestBodySize = defaultMaxRequestBodySize
 	return &Config{
-		ServerConfig:     server,
-		TraceIDCacheSize: defaultTraceIDCacheSize,
-		SpanName:         SpanNameResource,
+		ServerConfig:            server,
+		TraceIDCacheSize:        defaultTraceIDCacheSize,
+		SpanName:                SpanNameResource,
+		MaxItemsPerRequest:      defaultMaxItemsPerRequest,
+		MaxAttributesPerRequest: defaultMaxAttributesPerRequest,
+		DecodeWaitTimeout:       defaultDecodeWaitTimeout,
 	}
 }
 

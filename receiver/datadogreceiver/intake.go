@@ -54,9 +54,9 @@ func agentVersion(req *http.Request) string {
 	return req.Header.Get("DD-EVP-ORIGIN-VERSION")
 }
 
-func agentSeries(f func([]byte, string) (pmetric.Metrics, datadog.MetricsStats, error)) metricsTranslateFunc {
-	return func(_ *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
-		return f(body, agentVersion(req))
+func agentSeries(f func([]byte, string, datadog.Limits) (pmetric.Metrics, datadog.MetricsStats, error)) metricsTranslateFunc {
+	return func(r *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
+		return f(body, agentVersion(req), r.limits)
 	}
 }
 
@@ -92,8 +92,8 @@ func translateAgentStats(_ *datadogReceiver, req *http.Request, body []byte) (pm
 	return datadog.TranslateAgentStats(body, enc, datadog.Payload{})
 }
 
-func translateDogStatsD(_ *datadogReceiver, _ *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
-	return datadog.TranslateDogStatsD(body, pcommon.NewTimestampFromTime(time.Now()))
+func translateDogStatsD(r *datadogReceiver, _ *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
+	return datadog.TranslateDogStatsD(body, pcommon.NewTimestampFromTime(time.Now()), r.limits)
 }
 
 // noPipeline answers a request for a signal no pipeline takes from this
@@ -127,17 +127,15 @@ func (r *datadogReceiver) handleIntake(w http.ResponseWriter, req *http.Request,
 		writeError(w, http.StatusMethodNotAllowed, "use POST or PUT", path, "POST, PUT")
 		return
 	}
-	body, err := readBody(req)
+	outcome := func(o string) { r.outcome(ctx, path, o) }
+	if !r.admit(w, req, path) {
+		outcome("overloaded")
+		return
+	}
+	defer r.slots.release()
+	body, err := readBody(req, r.cfg.MaxRequestBodySize)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			r.outcome(ctx, path, "too_large")
-			writeError(w, http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("body larger than max_request_body_size (%d bytes)", tooLarge.Limit), path)
-			return
-		}
-		r.outcome(ctx, path, "invalid")
-		writeError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), path)
+		r.bodyError(w, path, err, outcome)
 		return
 	}
 	var items int
@@ -152,15 +150,18 @@ func (r *datadogReceiver) handleIntake(w http.ResponseWriter, req *http.Request,
 	}
 	endpoint := attribute.String("endpoint", path)
 	switch {
+	case errors.Is(decodeErr, datadog.ErrLimit):
+		r.outcome(ctx, path, "too_large")
+		writeError(w, http.StatusRequestEntityTooLarge, limitMessage(decodeErr), path)
 	case consumeErr != nil:
 		r.outcome(ctx, path, "refused")
 		r.telemetry.ReceiverDatadogItemsRefused.Add(ctx, int64(items),
 			metric.WithAttributes(endpoint, attribute.String("reason", "pipeline_refused")))
-		status := http.StatusServiceUnavailable
 		if consumererror.IsPermanent(consumeErr) {
-			status = http.StatusBadRequest
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("the pipeline refused the %s: %v", in.signal, consumeErr), path)
+			return
 		}
-		writeError(w, status, fmt.Sprintf("the pipeline refused the %s: %v", in.signal, consumeErr), path)
+		writeRetryLater(w, path, fmt.Sprintf("the pipeline refused the %s (retry later): %v", in.signal, consumeErr))
 	case decodeErr != nil && items == 0:
 		r.outcome(ctx, path, "invalid")
 		r.settings.Logger.Debug("undecodable payload", zap.String("path", path), zap.Error(decodeErr))
@@ -207,24 +208,27 @@ func (r *datadogReceiver) consumeMetrics(ctx context.Context, req *http.Request,
 	if points > 0 {
 		consumeErr = r.nextMetrics.ConsumeMetrics(ctx, md)
 	}
-	r.obsrecv.EndMetricsOp(ctx, "datadog", points, errors.Join(decodeErr, consumeErr))
+	// Only the pipeline's refusal refuses the points: the points decoded
+	// before an undecodable rest were forwarded.
+	r.obsrecv.EndMetricsOp(ctx, "datadog", points, consumeErr)
 	return points, decodeErr, consumeErr
 }
 
-func (r *datadogReceiver) consumeLogs(ctx context.Context, req *http.Request, _ string, body []byte) (int, error, error) {
+func (r *datadogReceiver) consumeLogs(ctx context.Context, req *http.Request, path string, body []byte) (int, error, error) {
 	ctx = r.obsrecv.StartLogsOp(ctx)
-	ld, _, decodeErr := datadog.TranslateLogs(body, agentVersion(req), r.traceIDs, time.Now())
+	ld, stats, decodeErr := datadog.TranslateLogs(body, agentVersion(req), r.traceIDs, time.Now(), r.limits)
+	r.countSkipped(ctx, path, stats.SkipReasons)
 	n := ld.LogRecordCount()
 	var consumeErr error
 	if n > 0 {
 		consumeErr = r.nextLogs.ConsumeLogs(ctx, ld)
 	}
-	r.obsrecv.EndLogsOp(ctx, "datadog", n, errors.Join(decodeErr, consumeErr))
+	r.obsrecv.EndLogsOp(ctx, "datadog", n, consumeErr)
 	return n, decodeErr, consumeErr
 }
 
 func (r *datadogReceiver) consumeProfiles(ctx context.Context, req *http.Request, _ string, body []byte) (int, error, error) {
-	pd, stats, decodeErr := datadog.TranslateProfile(req.Header.Get("Content-Type"), body, datadog.PayloadFromHeaders(req.Header))
+	pd, stats, decodeErr := datadog.TranslateProfile(req.Header.Get("Content-Type"), body, datadog.PayloadFromHeaders(req.Header), r.cfg.MaxRequestBodySize)
 	var consumeErr error
 	if stats.Profiles > 0 {
 		consumeErr = r.nextProfiles.ConsumeProfiles(ctx, pd)

@@ -1,7 +1,6 @@
 package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,6 +36,8 @@ type datadogReceiver struct {
 	traceIDs   *datadog.TraceIDCache
 	obsrecv    *receiverhelper.ObsReport
 	telemetry  *metadata.TelemetryBuilder
+	limits     datadog.Limits
+	slots      *decodeSlots
 
 	// The pipelines this receiver feeds; nil when no pipeline of that
 	// signal includes it. Set before Start (see shared.go).
@@ -78,6 +79,7 @@ func newReceiver(set receiver.Settings, cfg *Config) (*datadogReceiver, error) {
 		spanName = datadog.SpanNameFromOperation
 	}
 	cache := datadog.NewTraceIDCache(cfg.TraceIDCacheSize)
+	limits := datadog.Limits{MaxItems: cfg.MaxItemsPerRequest, MaxAttributes: cfg.MaxAttributesPerRequest}
 	return &datadogReceiver{
 		cfg:      cfg,
 		settings: set,
@@ -85,7 +87,10 @@ func newReceiver(set receiver.Settings, cfg *Config) (*datadogReceiver, error) {
 			SpanName:     spanName,
 			DropRejected: cfg.DropRejectedTraces,
 			TraceIDCache: cache,
+			Limits:       limits,
 		}),
+		limits:    limits,
+		slots:     newDecodeSlots(cfg.MaxConcurrentDecodes, cfg.DecodeWaitTimeout),
 		traceIDs:  cache,
 		obsrecv:   obsrecv,
 		telemetry: tb,
@@ -100,7 +105,7 @@ func (r *datadogReceiver) Start(ctx context.Context, host component.Host) error 
 	if r.started > 1 {
 		return nil
 	}
-	server, err := r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r)
+	server, err := r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r, zstdDecoderOption(&r.cfg.ServerConfig)...)
 	if err != nil {
 		r.started--
 		return fmt.Errorf("datadog receiver: %w", err)
@@ -251,17 +256,14 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 			fmt.Sprintf("unsupported content type %q for %s", req.Header.Get("Content-Type"), path), path)
 		return
 	}
-	body, err := readBody(req)
+	if !r.admit(w, req, path) {
+		outcome("overloaded")
+		return
+	}
+	defer r.slots.release()
+	body, err := readBody(req, r.cfg.MaxRequestBodySize)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			outcome("too_large")
-			writeError(w, http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("body larger than max_request_body_size (%d bytes)", tooLarge.Limit), path)
-			return
-		}
-		outcome("invalid")
-		writeError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), path)
+		r.bodyError(w, path, err, outcome)
 		return
 	}
 
@@ -269,6 +271,12 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 	ctx = r.obsrecv.StartTracesOp(ctx)
 	td, stats, decodeErr := r.translator.Translate(proto, enc, body, datadog.PayloadFromHeaders(req.Header))
 	r.countStats(ctx, path, stats)
+	if errors.Is(decodeErr, datadog.ErrLimit) {
+		r.obsrecv.EndTracesOp(ctx, format, 0, nil)
+		outcome("too_large")
+		writeError(w, http.StatusRequestEntityTooLarge, limitMessage(decodeErr), path)
+		return
+	}
 
 	// Count before ConsumeTraces: td belongs to the pipeline afterwards, and a batch
 	// processor may already have moved its spans away.
@@ -277,18 +285,20 @@ func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request,
 	if spans > 0 {
 		consumeErr = r.nextTraces.ConsumeTraces(ctx, td)
 	}
-	r.obsrecv.EndTracesOp(ctx, format, spans, errors.Join(decodeErr, consumeErr))
+	// Only the pipeline's refusal refuses the decoded spans: the spans
+	// decoded before an undecodable rest were forwarded.
+	r.obsrecv.EndTracesOp(ctx, format, spans, consumeErr)
 
 	switch {
 	case consumeErr != nil:
 		outcome("refused")
 		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(spans),
 			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "pipeline_refused")))
-		status := http.StatusServiceUnavailable
 		if consumererror.IsPermanent(consumeErr) {
-			status = http.StatusBadRequest
+			writeError(w, http.StatusBadRequest, "the pipeline refused the traces: "+consumeErr.Error(), path)
+			return
 		}
-		writeError(w, status, "the pipeline refused the traces: "+consumeErr.Error(), path)
+		writeRetryLater(w, path, "the pipeline refused the traces (retry later): "+consumeErr.Error())
 	case decodeErr != nil && stats.Chunks == 0:
 		outcome("invalid")
 		r.settings.Logger.Debug("undecodable trace payload", zap.String("path", path), zap.Error(decodeErr))
@@ -361,15 +371,45 @@ func isProtobuf(contentType string) bool {
 	return err == nil && (mt == "application/x-protobuf" || mt == "application/protobuf")
 }
 
-// readBody reads the (already decompressed) body. The buffer is never
-// reused: the translated traces alias it.
-func readBody(req *http.Request) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := req.ContentLength; n > 0 && n < 64<<20 && req.Header.Get("Content-Encoding") == "" {
-		buf.Grow(int(n))
+// admit takes a decode slot for the request, or answers that the client
+// should retry later; the caller releases the slot.
+func (r *datadogReceiver) admit(w http.ResponseWriter, req *http.Request, path string) bool {
+	if r.slots.acquire(req.Context()) {
+		return true
 	}
-	_, err := buf.ReadFrom(req.Body)
-	return buf.Bytes(), err
+	// The body is not read: under overload, reading it is the cost to avoid.
+	writeRetryLater(w, path, fmt.Sprintf(
+		"all %d decoders (max_concurrent_decodes) stayed busy for %s (decode_wait_timeout): retry later",
+		cap(r.slots.ch), r.slots.wait))
+	return false
+}
+
+// bodyError answers a body that could not be read: 413 when it is (or
+// inflates to) more than max_request_body_size, 400 otherwise.
+func (r *datadogReceiver) bodyError(w http.ResponseWriter, path string, err error, outcome func(string)) {
+	if errors.Is(err, errBodyTooLarge) {
+		outcome("too_large")
+		writeError(w, http.StatusRequestEntityTooLarge, err.Error(), path)
+		return
+	}
+	outcome("invalid")
+	writeError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), path)
+}
+
+// limitMessage turns a *datadog.LimitError into the 413 message: what was
+// exceeded and the configuration key that raises it.
+func limitMessage(err error) string {
+	key := "max_request_body_size"
+	var le *datadog.LimitError
+	if errors.As(err, &le) {
+		switch le.What {
+		case "items":
+			key = "max_items_per_request"
+		case "attributes":
+			key = "max_attributes_per_request"
+		}
+	}
+	return fmt.Sprintf("%v (the %s setting of the datadog receiver): nothing of this payload was kept", err, key)
 }
 
 // drain consumes a request body we do not use, so the connection is reused.

@@ -215,11 +215,13 @@ func TestUnknownPathCardinalityIsBounded(t *testing.T) {
 	_ = r
 }
 
-func TestPipelineRefusalIs503(t *testing.T) {
+// A pipeline refusal (memory_limiter) is 429 on tracer paths: tracers back
+// off and retry it.
+func TestPipelineRefusalIs429(t *testing.T) {
 	r := startReceiver(t, consumertest.NewErr(errors.New("memory limit reached")))
 	c, body := loadCase(t, "v04_dd_trace_go")
 	status, resp := r.do(t, http.MethodPost, c.Path, c.Headers, body)
-	assert.Equal(t, http.StatusServiceUnavailable, status, resp)
+	assert.Equal(t, http.StatusTooManyRequests, status, resp)
 	metadatatest.AssertEqualReceiverDatadogSpansRefused(t, r.tel, []metricdata.DataPoint[int64]{
 		{Attributes: attribute.NewSet(attribute.String("endpoint", "/v0.4/traces"), attribute.String("reason", "pipeline_refused")), Value: 5},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
