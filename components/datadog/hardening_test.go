@@ -207,3 +207,41 @@ func TestProfileAttachmentInflationIsCapped(t *testing.T) {
 	assert.Len(t, out, 1<<20)
 	assert.False(t, errors.Is(err, ErrLimit))
 }
+
+func TestSeriesV1KeepsGoodSeries(t *testing.T) {
+	body := `{"series":[{"metric":"ok","points":[[1700000000,1],[1700000001],["x",2]]},1,{"metric":"also","points":[[1700000000,2]]}]}`
+	md, stats, err := TranslateSeriesV1([]byte(body), "", testLimits)
+	require.NoError(t, err)
+	assert.Equal(t, 2, md.DataPointCount())
+	assert.Equal(t, 3, stats.SkipReasons["malformed"])
+}
+
+func TestSeriesV2JSON(t *testing.T) {
+	body := `{"series":[{"metric":"app.requests","type":1,"interval":10,"unit":"request",
+		"points":[{"timestamp":1700000000,"value":5}],"resources":[{"name":"web-1","type":"host"}],
+		"tags":["env:prod","route:/a"]},{"metric":"bad","points":"x"}]}`
+	md, stats, err := TranslateSeriesV2JSON([]byte(body), "", testLimits)
+	require.NoError(t, err)
+	require.Equal(t, 1, md.DataPointCount())
+	assert.Equal(t, 1, stats.SkipReasons["malformed"])
+	rm := md.ResourceMetrics().At(0)
+	res := rm.Resource().Attributes().AsRaw()
+	assert.Equal(t, "web-1", res["host.name"])
+	assert.Equal(t, "prod", res["deployment.environment.name"])
+	m := rm.ScopeMetrics().At(0).Metrics().At(0)
+	assert.Equal(t, "app.requests", m.Name())
+	dp := m.Sum().DataPoints().At(0)
+	assert.Equal(t, 5.0, dp.DoubleValue())
+	assert.Equal(t, "/a", dp.Attributes().AsRaw()["route"])
+}
+
+func TestSketchesKeepGoodSketches(t *testing.T) {
+	// Two SketchPayload.sketches (field 1): one whose inside is truncated,
+	// one valid with a name and no sketch points.
+	bad := []byte{0x0a, 0x03, 0x0a, 0x05, 'x'}
+	good := []byte{0x0a, 0x03, 0x0a, 0x01, 'm'}
+	_, stats, err := TranslateSketches(append(bad, good...), "", testLimits)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.SkipReasons["malformed"])
+	assert.Equal(t, 2, stats.Series)
+}

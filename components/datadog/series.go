@@ -2,7 +2,6 @@ package datadog
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -215,48 +214,128 @@ func ddUnit(u string) string {
 	return u
 }
 
+// seriesV1JSON is one element of /api/v1/series' "series" array.
+type seriesV1JSON struct {
+	Metric         string            `json:"metric"`
+	Points         []json.RawMessage `json:"points"`
+	Type           string            `json:"type"`
+	Interval       json.Number       `json:"interval"`
+	Host           string            `json:"host"`
+	Device         string            `json:"device"`
+	Tags           []string          `json:"tags"`
+	Unit           string            `json:"unit"`
+	SourceTypeName string            `json:"source_type_name"`
+}
+
 // TranslateSeriesV1 translates an /api/v1/series JSON body:
 // {"series":[{"metric","points":[[ts,value],...],"type","interval","host","device","tags"}]}.
+// A series that is not such an object, or a point that is not [ts, value],
+// is skipped and counted as malformed; the rest is kept.
 func TranslateSeriesV1(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
 	var payload struct {
-		Series []struct {
-			Metric         string          `json:"metric"`
-			Points         [][]json.Number `json:"points"`
-			Type           string          `json:"type"`
-			Interval       json.Number     `json:"interval"`
-			Host           string          `json:"host"`
-			Device         string          `json:"device"`
-			Tags           []string        `json:"tags"`
-			Unit           string          `json:"unit"`
-			SourceTypeName string          `json:"source_type_name"`
-		} `json:"series"`
+		Series []json.RawMessage `json:"series"`
 	}
 	t := newSeriesTranslator(agentVersion, lim)
 	if err := json.Unmarshal(body, &payload); err != nil {
 		md, st := t.result()
 		return md, st, fmt.Errorf("series v1: %w", err)
 	}
-	var errs []error
-	for _, js := range payload.Series {
+	for _, raw := range payload.Series {
+		var js seriesV1JSON
+		if err := json.Unmarshal(raw, &js); err != nil {
+			t.stats.Series++
+			t.stats.skip("malformed")
+			continue
+		}
 		interval, _ := js.Interval.Int64()
 		s := series{name: js.Metric, typ: parseSeriesType(js.Type), interval: interval,
 			host: js.Host, device: js.Device, tags: js.Tags, unit: js.Unit}
-		for _, p := range js.Points {
-			if len(p) != 2 {
-				errs = append(errs, fmt.Errorf("series v1 %q: point with %d elements", js.Metric, len(p)))
+		for _, raw := range js.Points {
+			// Each point on its own: one bad point does not lose the series.
+			var p []json.Number
+			if json.Unmarshal(raw, &p) != nil || len(p) != 2 {
+				t.stats.skip("malformed")
 				continue
 			}
 			ts, err1 := p[0].Float64()
 			v, err2 := p[1].Float64()
 			if err1 != nil || err2 != nil {
-				errs = append(errs, fmt.Errorf("series v1 %q: point %v is not numeric", js.Metric, p))
+				t.stats.skip("malformed")
 				continue
 			}
 			s.points = append(s.points, seriesPoint{ts: int64(ts), value: v})
 		}
 		t.add(&s)
+		if t.b.bud.failed() != nil {
+			break
+		}
 	}
-	return t.done(errors.Join(errs...))
+	return t.done(nil)
+}
+
+// seriesV2JSON is one MetricPayload series in its JSON form, as the Datadog
+// API clients (datadog-api-client-go and friends) send /api/v2/series with
+// Content-Type: application/json: the type is the MetricType enum number.
+type seriesV2JSON struct {
+	Metric    string          `json:"metric"`
+	Type      json.Number     `json:"type"`
+	Interval  json.Number     `json:"interval"`
+	Unit      string          `json:"unit"`
+	Tags      []string        `json:"tags"`
+	Resources []seriesV2Res   `json:"resources"`
+	Points    []seriesV2Point `json:"points"`
+}
+
+type seriesV2Res struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type seriesV2Point struct {
+	Timestamp json.Number `json:"timestamp"`
+	Value     json.Number `json:"value"`
+}
+
+// TranslateSeriesV2JSON translates an /api/v2/series JSON body:
+// {"series":[{"metric","type":0-3,"points":[{"timestamp","value"}],"resources":[{"name","type"}],"tags","unit","interval"}]}.
+// Malformed series and points are skipped and counted; the rest is kept.
+func TranslateSeriesV2JSON(body []byte, agentVersion string, lim Limits) (pmetric.Metrics, MetricsStats, error) {
+	var payload struct {
+		Series []json.RawMessage `json:"series"`
+	}
+	t := newSeriesTranslator(agentVersion, lim)
+	if err := json.Unmarshal(body, &payload); err != nil {
+		md, st := t.result()
+		return md, st, fmt.Errorf("series v2 (JSON): %w", err)
+	}
+	for _, raw := range payload.Series {
+		var js seriesV2JSON
+		if err := json.Unmarshal(raw, &js); err != nil {
+			t.stats.Series++
+			t.stats.skip("malformed")
+			continue
+		}
+		typ, _ := js.Type.Int64()
+		interval, _ := js.Interval.Int64()
+		s := series{name: js.Metric, typ: seriesType(typ), interval: interval, tags: js.Tags, unit: js.Unit}
+		for _, r := range js.Resources {
+			s.resources = append(s.resources, [2]string{r.Type, r.Name})
+		}
+		for _, p := range js.Points {
+			ts, err1 := p.Timestamp.Int64()
+			v, err2 := p.Value.Float64()
+			if err1 != nil || err2 != nil {
+				t.stats.skip("malformed")
+				continue
+			}
+			s.points = append(s.points, seriesPoint{ts: ts, value: v})
+		}
+		t.add(&s)
+		if t.b.bud.failed() != nil {
+			break
+		}
+	}
+	return t.done(nil)
 }
 
 // TranslateSeriesV2 translates an /api/v2/series protobuf MetricPayload.
@@ -274,8 +353,10 @@ func TranslateSeriesV2(body []byte, agentVersion string, lim Limits) (pmetric.Me
 		}
 		s, err := decodeMetricSeries(f.bytes)
 		if err != nil {
-			md, st := t.result()
-			return md, st, fmt.Errorf("series v2: series %d: %w", t.stats.Series+1, err)
+			// The payload's framing held: skip this series, keep the others.
+			t.stats.Series++
+			t.stats.skip("malformed")
+			continue
 		}
 		t.add(&s)
 		if t.b.bud.failed() != nil {

@@ -70,9 +70,10 @@ func TranslateSketches(body []byte, agentVersion string, lim Limits) (pmetric.Me
 			continue
 		}
 		stats.Series++
+		// The outer framing held, so a sketch that is malformed inside is
+		// skipped and counted, and the sketches around it are kept.
 		if err := addSketch(b, &stats, f.bytes); err != nil {
-			errs = append(errs, fmt.Errorf("sketches: sketch %d: %w", stats.Series, err))
-			break
+			stats.skip("malformed")
 		}
 		if b.bud.failed() != nil {
 			break

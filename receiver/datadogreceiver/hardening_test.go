@@ -155,3 +155,25 @@ func TestSaturatedDecodersAnswerRetryLater(t *testing.T) {
 		{Attributes: attribute.NewSet(attribute.String("endpoint", "/v0.4/traces"), attribute.String("outcome", "accepted")), Value: 1},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 }
+
+// One bad log among good ones: the good ones are kept and acknowledged, the
+// bad one counted; the standard receiver metrics do not count the kept ones
+// as refused.
+func TestLogsPartialAcceptance(t *testing.T) {
+	r := startAll(t, new(consumertest.MetricsSink), new(consumertest.LogsSink), nil)
+	status, resp := r.do(t, http.MethodPost, "/api/v2/logs", nil, []byte(`[{"message":"keep me"},1]`))
+	assert.Equal(t, http.StatusAccepted, status, resp)
+	assert.Equal(t, 1, r.logs.LogRecordCount())
+	metadatatest.AssertEqualReceiverDatadogItemsSkipped(t, r.tel, []metricdata.DataPoint[int64]{
+		{Attributes: attribute.NewSet(attribute.String("endpoint", "/api/v2/logs"), attribute.String("reason", "malformed")), Value: 1},
+	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
+}
+
+// /api/v2/series with a JSON body, as the Datadog API clients send it.
+func TestSeriesV2JSONBody(t *testing.T) {
+	r := startAll(t, new(consumertest.MetricsSink), new(consumertest.LogsSink), nil)
+	body := `{"series":[{"metric":"app.requests","type":1,"points":[{"timestamp":1700000000,"value":5}],"tags":["env:prod"]}]}`
+	status, resp := r.do(t, http.MethodPost, "/api/v2/series", http.Header{"Content-Type": {"application/json"}}, []byte(body))
+	assert.Equal(t, http.StatusAccepted, status, resp)
+	assert.Equal(t, 1, r.metrics.DataPointCount())
+}

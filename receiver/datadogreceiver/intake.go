@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"time"
 
@@ -64,7 +65,7 @@ const apiAccepted = `{"errors":[]}`
 
 var intakes = map[string]intake{
 	"/api/v1/series":                {signal: signalMetrics, translate: agentSeries(datadog.TranslateSeriesV1), okStatus: http.StatusAccepted, okBody: `{"status":"ok"}`},
-	"/api/v2/series":                {signal: signalMetrics, translate: agentSeries(datadog.TranslateSeriesV2), okStatus: http.StatusAccepted, okBody: apiAccepted},
+	"/api/v2/series":                {signal: signalMetrics, translate: translateSeriesV2, okStatus: http.StatusAccepted, okBody: apiAccepted},
 	"/api/intake/metrics/v3/series": {signal: signalMetrics, translate: agentSeries(datadog.TranslateSeriesV3), okStatus: http.StatusAccepted, okBody: apiAccepted},
 	"/api/v1/sketches":              {signal: signalMetrics, translate: agentSeries(datadog.TranslateSketches), okStatus: http.StatusAccepted, okBody: apiAccepted},
 	"/api/beta/sketches":            {signal: signalMetrics, translate: agentSeries(datadog.TranslateSketches), okStatus: http.StatusAccepted, okBody: apiAccepted},
@@ -76,6 +77,20 @@ var intakes = map[string]intake{
 	dogstatsdV2Path:                 {signal: signalMetrics, translate: translateDogStatsD, okStatus: http.StatusOK, okBody: "OK"},
 	logsPath:                        {signal: signalLogs, okStatus: http.StatusAccepted, okBody: "{}"},
 	profilingPath:                   {signal: signalProfiles, okStatus: http.StatusAccepted, okBody: "{}"},
+}
+
+// translateSeriesV2 reads a MetricPayload: protobuf, as the Agent sends
+// it, or JSON, as the Datadog API clients send it (Content-Type says which).
+func translateSeriesV2(r *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
+	if isJSON(req.Header.Get("Content-Type")) {
+		return datadog.TranslateSeriesV2JSON(body, agentVersion(req), r.limits)
+	}
+	return datadog.TranslateSeriesV2(body, agentVersion(req), r.limits)
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || mt == "text/json")
 }
 
 func translateStats(_ *datadogReceiver, req *http.Request, body []byte) (pmetric.Metrics, datadog.MetricsStats, error) {
