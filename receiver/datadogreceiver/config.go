@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
 )
 
 // Span name sources for Config.SpanName.
@@ -62,8 +63,26 @@ type Config struct {
 	// (default 1s, the Agent's decoder_timeout).
 	DecodeWaitTimeout time.Duration `mapstructure:"decode_wait_timeout"`
 
+	// DogStatsD serves DogStatsD over UDP, how most applications send custom
+	// metrics (datadog-go, dd-trace runtime metrics). Off unless the
+	// dogstatsd key is present; then it listens on localhost:8125 by default.
+	DogStatsD configoptional.Optional[DogStatsDConfig] `mapstructure:"dogstatsd"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
+}
+
+// DogStatsDConfig is the DogStatsD-over-UDP listener.
+type DogStatsDConfig struct {
+	// Endpoint is the UDP listen address (default localhost:8125).
+	Endpoint string `mapstructure:"endpoint"`
+	// QueueSize bounds the datagrams read but not yet translated (default
+	// 4096); when it is full, new datagrams are dropped and counted.
+	QueueSize int `mapstructure:"queue_size"`
+	// BufferSize is the largest datagram read, in bytes (default 8192, the
+	// Agent's dogstatsd_buffer_size); longer ones are truncated by the kernel
+	// and their cut line is skipped as malformed.
+	BufferSize int `mapstructure:"buffer_size"`
 }
 
 var _ component.Config = (*Config)(nil)
@@ -79,6 +98,7 @@ var (
 	ErrMaxAttributes   = errors.New("max_attributes_per_request: must not be negative")
 	ErrMaxDecodes      = errors.New("max_concurrent_decodes: must not be negative")
 	ErrDecodeWait      = errors.New("decode_wait_timeout: must not be negative")
+	ErrDogStatsD       = errors.New("dogstatsd: endpoint must not be empty, queue_size and buffer_size must be positive")
 )
 
 // Validate checks the configuration.
@@ -111,6 +131,12 @@ func (cfg *Config) Validate() error {
 	if cfg.DecodeWaitTimeout < 0 {
 		errs = append(errs, fmt.Errorf("%w, got %s", ErrDecodeWait, cfg.DecodeWaitTimeout))
 	}
+	if cfg.DogStatsD.HasValue() {
+		d := cfg.DogStatsD.Get()
+		if d.Endpoint == "" || d.QueueSize <= 0 || d.BufferSize <= 0 {
+			errs = append(errs, fmt.Errorf("%w, got endpoint %q, queue_size %d, buffer_size %d", ErrDogStatsD, d.Endpoint, d.QueueSize, d.BufferSize))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -126,4 +152,7 @@ const (
 	defaultMaxItemsPerRequest      = 100_000
 	defaultMaxAttributesPerRequest = 1_000_000
 	defaultDecodeWaitTimeout       = time.Second
+	defaultDogStatsDEndpoint       = "localhost:8125"
+	defaultDogStatsDQueueSize      = 4096
+	defaultDogStatsDBufferSize     = 8192
 )

@@ -27,6 +27,7 @@ func TestEmptyConfigGivesDefaults(t *testing.T) {
 	assert.Equal(t, 1_000_000, cfg.MaxAttributesPerRequest)
 	assert.Zero(t, cfg.MaxConcurrentDecodes, "0: one per CPU")
 	assert.Equal(t, time.Second, cfg.DecodeWaitTimeout)
+	assert.False(t, cfg.DogStatsD.HasValue(), "DogStatsD over UDP is off unless configured")
 	require.NoError(t, confmap.Validate(cfg))
 }
 
@@ -58,7 +59,14 @@ func TestLoadConfig(t *testing.T) {
 			assert.Equal(t, 200000, cfg.MaxAttributesPerRequest)
 			assert.Equal(t, 3, cfg.MaxConcurrentDecodes)
 			assert.Equal(t, 250*time.Millisecond, cfg.DecodeWaitTimeout)
+			require.True(t, cfg.DogStatsD.HasValue())
+			assert.Equal(t, DogStatsDConfig{Endpoint: "localhost:9125", QueueSize: 100, BufferSize: 8192}, *cfg.DogStatsD.Get())
 		}},
+		{id: "dogstatsd_defaults", check: func(t *testing.T, cfg *Config) {
+			require.True(t, cfg.DogStatsD.HasValue(), "the key alone turns the listener on")
+			assert.Equal(t, DogStatsDConfig{Endpoint: "localhost:8125", QueueSize: 4096, BufferSize: 8192}, *cfg.DogStatsD.Get())
+		}},
+		{id: "bad_dogstatsd", validateErr: ErrDogStatsD},
 		{id: "bad_items", validateErr: ErrMaxItems},
 		{id: "bad_attributes", validateErr: ErrMaxAttributes},
 		{id: "bad_decodes", validateErr: ErrMaxDecodes},

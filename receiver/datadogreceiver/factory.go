@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/xconsumer"
 	"go.opentelemetry.io/collector/receiver"
@@ -38,6 +39,11 @@ func createDefaultConfig() component.Config {
 		MaxItemsPerRequest:      defaultMaxItemsPerRequest,
 		MaxAttributesPerRequest: defaultMaxAttributesPerRequest,
 		DecodeWaitTimeout:       defaultDecodeWaitTimeout,
+		DogStatsD: configoptional.Default(DogStatsDConfig{
+			Endpoint:   defaultDogStatsDEndpoint,
+			QueueSize:  defaultDogStatsDQueueSize,
+			BufferSize: defaultDogStatsDBufferSize,
+		}),
 	}
 }
 

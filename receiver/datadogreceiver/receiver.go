@@ -52,6 +52,7 @@ type datadogReceiver struct {
 	started     int
 	server      *http.Server
 	serverWG    sync.WaitGroup
+	dogstatsd   *dogstatsdServer
 
 	pathsMu sync.Mutex
 	paths   map[string]struct{}
@@ -115,6 +116,11 @@ func (r *datadogReceiver) Start(ctx context.Context, host component.Host) error 
 		r.started--
 		return fmt.Errorf("datadog receiver: listen on %s: %w", r.cfg.NetAddr.Endpoint, err)
 	}
+	if err = r.startDogStatsD(); err != nil {
+		_ = ln.Close()
+		r.started--
+		return err
+	}
 	r.server = server
 	r.serverWG.Add(1)
 	go func() {
@@ -142,6 +148,10 @@ func (r *datadogReceiver) Shutdown(ctx context.Context) error {
 		err = r.server.Shutdown(ctx)
 		r.serverWG.Wait()
 		r.server = nil
+	}
+	if r.dogstatsd != nil {
+		r.dogstatsd.stop()
+		r.dogstatsd = nil
 	}
 	r.telemetry.Shutdown()
 	if r.release != nil {
