@@ -192,6 +192,12 @@ func fuzzIntake(f *testing.F, dir string, translate func([]byte) (pmetric.Metric
 func FuzzSeriesV1(f *testing.F) { fuzzIntake(f, "series_v1", agentVersionless(TranslateSeriesV1)) }
 func FuzzSeriesV2(f *testing.F) { fuzzIntake(f, "series_v2", agentVersionless(TranslateSeriesV2)) }
 func FuzzSeriesV3(f *testing.F) { fuzzIntake(f, "series_v3", agentVersionless(TranslateSeriesV3)) }
+
+// FuzzSeriesV2JSON: the API clients' JSON MetricPayload (no capture: seeded by hand).
+func FuzzSeriesV2JSON(f *testing.F) {
+	f.Add([]byte(`{"series":[{"metric":"m","type":1,"interval":10,"points":[{"timestamp":1700000000,"value":5}],"resources":[{"name":"h","type":"host"}],"tags":["a:b","a:c"]},1]}`))
+	fuzzIntake(f, "series_v2_json", agentVersionless(TranslateSeriesV2JSON))
+}
 func FuzzSketches(f *testing.F) { fuzzIntake(f, "sketches", agentVersionless(TranslateSketches)) }
 func FuzzDistributionPoints(f *testing.F) {
 	fuzzIntake(f, "distribution_points", agentVersionless(TranslateDistributionPoints))
