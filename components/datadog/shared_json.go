@@ -28,6 +28,12 @@ type sharedJSON struct {
 	cost   int
 }
 
+// minSharedJSON is the size from which a meta JSON string is remembered:
+// decoding a shorter one again costs less than remembering it, and even a
+// shared one costs at most this much per span (spans are bounded by
+// max_items_per_request).
+const minSharedJSON = 256
+
 func (tr *translation) sharedEntry(js string, events bool) (*sharedJSON, sharedKey, bool) {
 	key := sharedKey{p: unsafe.StringData(js), n: len(js), events: events}
 	sj, ok := tr.shared[key]
@@ -45,6 +51,18 @@ func (tr *translation) remember(key sharedKey, sj *sharedJSON) {
 // is not valid. A string seen before is copied, not decoded again; every copy
 // counts against the budget.
 func (tr *translation) metaEvents(js string, dst ptrace.SpanEventSlice) bool {
+	if len(js) < minSharedJSON {
+		from := dst.Len()
+		if !appendMetaEvents(js, dst) {
+			return false
+		}
+		cost := 0
+		for i := from; i < dst.Len(); i++ {
+			cost += 1 + dst.At(i).Attributes().Len()
+		}
+		tr.bud.attr(cost)
+		return true
+	}
 	if sj, _, ok := tr.sharedEntry(js, true); ok {
 		if !sj.ok || !tr.bud.attr(sj.cost) {
 			return sj.ok
@@ -70,6 +88,18 @@ func (tr *translation) metaEvents(js string, dst ptrace.SpanEventSlice) bool {
 
 // metaLinks is metaEvents for "_dd.span_links".
 func (tr *translation) metaLinks(js string, dst ptrace.SpanLinkSlice) bool {
+	if len(js) < minSharedJSON {
+		from := dst.Len()
+		if !appendMetaLinks(js, dst) {
+			return false
+		}
+		cost := 0
+		for i := from; i < dst.Len(); i++ {
+			cost += 1 + dst.At(i).Attributes().Len()
+		}
+		tr.bud.attr(cost)
+		return true
+	}
 	if sj, _, ok := tr.sharedEntry(js, false); ok {
 		if !sj.ok || !tr.bud.attr(sj.cost) {
 			return sj.ok

@@ -120,6 +120,7 @@ func NewTranslator(opts Options) *Translator {
 // decoder is the scratch space of one decode: reused through a pool so that
 // steady-state decoding allocates nothing but pdata.
 type decoder struct {
+	budget  budget
 	chunk   Chunk
 	payload Payload
 	strs    []string
@@ -138,7 +139,9 @@ func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Pa
 	}()
 	d.payload = hdr
 	d.payload.Attrs = d.payload.Attrs[:0]
-	bud := newBudget(t.opts.Limits)
+	// The budget lives in the pooled decoder: no allocation per request.
+	d.budget = budget{lim: t.opts.Limits}
+	bud := &d.budget
 	d.chunk.bud = bud
 
 	tr := translation{opts: &t.opts, traces: ptrace.NewTraces(), bud: bud}
