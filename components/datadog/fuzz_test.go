@@ -1,6 +1,7 @@
 package datadog
 
 import (
+	"errors"
 	"os"
 	"testing"
 )
@@ -25,10 +26,19 @@ func fuzzSeeds(f *testing.F, proto Protocol, enc Encoding) {
 func fuzzTranslate(f *testing.F, proto Protocol, enc Encoding) {
 	fuzzSeeds(f, proto, enc)
 	tr := NewTranslator(Options{TraceIDCache: NewTraceIDCache(8)})
+	// Small limits, so that fuzzing reaches the over-budget paths too.
+	limited := NewTranslator(Options{Limits: Limits{MaxItems: 20, MaxAttributes: 200}})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		td, stats, _ := tr.Translate(proto, enc, body, Payload{Lang: "go"})
 		if td.SpanCount() != stats.Spans {
 			t.Fatalf("stats say %d spans, traces hold %d", stats.Spans, td.SpanCount())
+		}
+		td, _, err := limited.Translate(proto, enc, body, Payload{Lang: "go"})
+		if errors.Is(err, ErrLimit) && td.SpanCount() != 0 {
+			t.Fatalf("over a limit, yet %d spans returned", td.SpanCount())
+		}
+		if td.SpanCount() > 20 {
+			t.Fatalf("%d spans returned, more than the limit of 20", td.SpanCount())
 		}
 	})
 }
