@@ -76,3 +76,11 @@ Exit status: 0 written; 2 the file could not be written.`,
 	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of stdout")
 	return quietCommand(cmd)
 }
+
+func typeSet[F any](m map[component.Type]F) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for t := range m {
+		out[t.String()] = true
+	}
+	return out
+}
