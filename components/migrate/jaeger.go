@@ -77,7 +77,7 @@ func jaegerAgent(c config, r *Report, settings []setting) {
 	}
 	rules := append(udp("thrift_compact", "compact"), udp("thrift_binary", "binary")...)
 	rules = append(rules, commonJaegerRules...)
-	rules = append(rules, jaegerTLS("reporter_grpc_", "exporters::otlp::tls", true)...)
+	rules = append(rules, jaegerTLS("reporter_grpc_", "exporters::otlp_grpc::tls", true)...)
 	rules = append(rules,
 		rule{[]string{"processor_zipkin_compact_server_host_port", "processor_zipkin_compact_server_max_packet_size",
 			"processor_zipkin_compact_server_queue_size", "processor_zipkin_compact_workers", "processor_zipkin_compact_server_socket_buffer_size"},
@@ -86,22 +86,22 @@ func jaegerAgent(c config, r *Report, settings []setting) {
 			ep := hostPort4317(s.value)
 			otlpBackend(c, ep)
 			c.set("x_reporter", strings.TrimSpace(strings.Split(s.value, ",")[0]))
-			r.add(s.key, s.value, Approximated, "exporters::otlp::endpoint",
+			r.add(s.key, s.value, Approximated, "exporters::otlp_grpc::endpoint",
 				"spans go over OTLP to "+ep+" (Jaeger collectors ≥1.35 accept OTLP on 4317); only the first of several collectors is used: put a load balancer in front or use the loadbalancing exporter. Sampling strategies are fetched from the same collector")
 		}},
 		rule{[]string{"reporter_grpc_retry_max"}, func(c config, s setting, r *Report) {
-			c.set("exporters::otlp::retry_on_failure::enabled", true)
-			r.add(s.key, s.value, Approximated, "exporters::otlp::retry_on_failure", "retries are bounded by max_elapsed_time (default 5m), not by a count")
+			c.set("exporters::otlp_grpc::retry_on_failure::enabled", true)
+			r.add(s.key, s.value, Approximated, "exporters::otlp_grpc::retry_on_failure", "retries are bounded by max_elapsed_time (default 5m), not by a count")
 		}},
 		rule{[]string{"reporter_grpc_discovery_min_peers", "reporter_grpc_discovery_max_peers"}, unmapped("the OTLP exporter sends to one endpoint; spread load with the loadbalancing exporter or a load balancer")},
-		rule{[]string{"reporter_grpc_connection_timeout"}, to("exporters::otlp::timeout", Approximated, "the collector's timeout is per request, not per connection", nil)},
+		rule{[]string{"reporter_grpc_connection_timeout"}, to("exporters::otlp_grpc::timeout", Approximated, "the collector's timeout is per request, not per connection", nil)},
 		rule{[]string{"reporter_type"}, unmapped("the bridge reports over OTLP")},
 		rule{[]string{"agent_tags"}, func(c config, s setting, r *Report) {
 			n := resourceTags(c, splitList(s.value), "=", "upsert")
 			r.add(s.key, s.value, Mapped, "processors::resource::attributes", strconv.Itoa(n)+" tags become resource attributes (Jaeger put them on the process)")
 		}},
-		rule{[]string{"http_server_host_port"}, to("extensions::jaeger_remote_sampling::http::endpoint", Mapped,
-			"sampling strategies for clients, served by the jaeger_remote_sampling extension", func(v string) any { return listenAddr(v) })},
+		rule{[]string{"http_server_host_port"}, to("extensions::jaegerremotesampling::http::endpoint", Mapped,
+			"sampling strategies for clients, served by the jaegerremotesampling extension", func(v string) any { return listenAddr(v) })},
 	)
 	applyRules(c, r, settings, rules, "not a Jaeger agent flag this tool knows")
 	for _, proto := range []string{"thrift_compact", "thrift_binary"} {
@@ -110,7 +110,7 @@ func jaegerAgent(c config, r *Report, settings []setting) {
 			c.set("receivers::jaeger::protocols::"+proto+"::endpoint", def)
 		}
 	}
-	if _, ok := c.get("exporters::otlp::endpoint"); !ok {
+	if _, ok := c.get("exporters::otlp_grpc::endpoint"); !ok {
 		otlpBackend(c, defaultBackend)
 	}
 	reporter, ok := c["x_reporter"].(string)
@@ -118,8 +118,8 @@ func jaegerAgent(c config, r *Report, settings []setting) {
 	if !ok {
 		reporter = "localhost:14250"
 	}
-	if _, ok := c.get("extensions::jaeger_remote_sampling"); ok {
-		c.set("extensions::jaeger_remote_sampling::source::remote::endpoint", reporter)
+	if _, ok := c.get("extensions::jaegerremotesampling"); ok {
+		c.set("extensions::jaegerremotesampling::source::remote::endpoint", reporter)
 	}
 	finish(c)
 }
@@ -155,20 +155,20 @@ func jaegerCollector(c config, r *Report, settings []setting) {
 				}
 				return (n + (1<<20 - 1)) >> 20
 			})},
-		rule{[]string{"collector_queue_size"}, to("exporters::otlp::sending_queue::queue_size", Approximated,
+		rule{[]string{"collector_queue_size"}, to("exporters::otlp_grpc::sending_queue::queue_size", Approximated,
 			"the exporter's queue holds batches, not spans; with batching on it holds more spans than Jaeger's", atoi)},
-		rule{[]string{"collector_num_workers"}, to("exporters::otlp::sending_queue::num_consumers", Mapped, "", atoi)},
+		rule{[]string{"collector_num_workers"}, to("exporters::otlp_grpc::sending_queue::num_consumers", Mapped, "", atoi)},
 		rule{[]string{"collector_tags"}, func(c config, s setting, r *Report) {
 			n := resourceTags(c, splitList(s.value), "=", "upsert")
 			r.add(s.key, s.value, Mapped, "processors::resource::attributes", strconv.Itoa(n)+" tags become resource attributes")
 		}},
 		rule{[]string{"sampling_strategies_file"}, func(c config, s setting, r *Report) {
-			c.set("extensions::jaeger_remote_sampling::source::file", s.value)
-			c.set("extensions::jaeger_remote_sampling::http::endpoint", "0.0.0.0:5778")
-			r.add(s.key, s.value, Approximated, "extensions::jaeger_remote_sampling::source::file",
+			c.set("extensions::jaegerremotesampling::source::file", s.value)
+			c.set("extensions::jaegerremotesampling::http::endpoint", "0.0.0.0:5778")
+			r.add(s.key, s.value, Approximated, "extensions::jaegerremotesampling::source::file",
 				"strategies are served over HTTP on 5778 (the agent's port); the Jaeger collector also served them on its gRPC port 14250, which the jaeger receiver now holds")
 		}},
-		rule{[]string{"sampling_strategies_reload_interval"}, to("extensions::jaeger_remote_sampling::source::reload_interval", Mapped, "", nil)},
+		rule{[]string{"sampling_strategies_reload_interval"}, to("extensions::jaegerremotesampling::source::reload_interval", Mapped, "", nil)},
 		rule{[]string{"span_storage_type", "es_server_urls", "es_index_prefix", "es_username", "es_password", "es_num_shards", "es_num_replicas",
 			"cassandra_servers", "cassandra_keyspace", "cassandra_username", "cassandra_password", "badger_directory_key", "badger_directory_value",
 			"badger_ephemeral", "memory_max_traces", "grpc_storage_server", "kafka_producer_brokers", "kafka_producer_topic", "kafka_producer_encoding",

@@ -14,10 +14,20 @@ var renamed = map[string]struct {
 	status         Status
 }{
 	"exporters/logging":         {"exporters", "debug", "the logging exporter was replaced by debug; loglevel becomes verbosity", Approximated},
-	"exporters/jaeger":          {"exporters", "otlp", "the jaeger exporter was removed from contrib; Jaeger (≥1.35 and v2) receives OTLP on 4317", Approximated},
-	"exporters/jaeger_thrift":   {"exporters", "otlphttp", "the jaeger_thrift exporter was removed; Jaeger receives OTLP/HTTP on 4318", Approximated},
-	"processors/spanmetrics":    {"connectors", "spanmetrics", "the spanmetrics processor became a connector: wire it as a traces exporter and a metrics receiver", Unmapped},
+	"exporters/jaeger":          {"exporters", "otlp_grpc", "the jaeger exporter was removed from contrib; Jaeger (≥1.35 and v2) receives OTLP on 4317", Approximated},
+	"exporters/jaeger_thrift":   {"exporters", "otlp_http", "the jaeger_thrift exporter was removed; Jaeger receives OTLP/HTTP on 4318", Approximated},
+	"processors/spanmetrics":    {"connectors", "span_metrics", "the spanmetrics processor became a connector: wire it as a traces exporter and a metrics receiver", Unmapped},
 	"extensions/memory_ballast": {"", "", "removed from the collector; the memory_limiter processor and GOMEMLIMIT replace it", Mapped},
+}
+
+// aliases are types contrib renamed to snake_case; the old names are deprecated aliases
+// (or gone), the build's factories know only the new ones.
+var aliases = map[string]string{
+	"exporters/otlp": "otlp_grpc", "exporters/otlphttp": "otlp_http", "exporters/loadbalancing": "load_balancing",
+	"exporters/prometheusremotewrite": "prometheus_remote_write", "receivers/filelog": "file_log",
+	"receivers/hostmetrics": "host_metrics", "connectors/spanmetrics": "span_metrics", "connectors/servicegraph": "service_graph",
+	"processors/memorylimiter": "memory_limiter", "processors/probabilisticsampler": "probabilistic_sampler",
+	"processors/tailsampling": "tail_sampling", "extensions/healthcheck": "health_check", "extensions/filestorage": "file_storage",
 }
 
 var sections = []string{"receivers", "processors", "exporters", "extensions", "connectors"}
@@ -48,14 +58,25 @@ func otelcolConfig(c config, r *Report, file string, data []byte, has func(kind,
 					r.add(key, "", rn.status, "", rn.note)
 					continue
 				}
-				newID := rn.to
-				if name != "" {
-					newID += "/" + name
+				// The old type becomes the name, so that "jaeger" and an "otlp" already
+				// there (now otlp_grpc) do not collide.
+				newID := rn.to + "/" + strings.ReplaceAll(id, "/", "_")
+				if rn.to == "debug" && name == "" {
+					newID = "debug"
 				}
 				rename[sec+"/"+id] = newID
 				c.set(rn.kind+"::"+newID, convertRenamed(sec+"/"+typ, body))
 				r.add(key, "", rn.status, rn.kind+"::"+newID, rn.note)
 				continue
+			}
+			if newTyp, ok := aliases[sec+"/"+typ]; ok {
+				newID := newTyp
+				if name != "" {
+					newID += "/" + name
+				}
+				rename[sec+"/"+id] = newID
+				id, typ = newID, newTyp
+				key += " → " + newID
 			}
 			if has != nil && !has(sec, typ) {
 				rename[sec+"/"+id] = ""

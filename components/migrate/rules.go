@@ -55,12 +55,12 @@ func backendEndpoint(def string) string { return "${env:OTLP_BACKEND_ENDPOINT:-"
 
 // otlpBackend declares the OTLP exporter every migrated pipeline writes to.
 func otlpBackend(c config, def string) {
-	if _, ok := c.get("exporters::otlp::endpoint"); ok {
+	if _, ok := c.get("exporters::otlp_grpc::endpoint"); ok {
 		return
 	}
-	c.set("exporters::otlp::endpoint", backendEndpoint(def))
-	if _, ok := c.get("exporters::otlp::tls"); !ok {
-		c.set("exporters::otlp::tls::insecure", true)
+	c.set("exporters::otlp_grpc::endpoint", backendEndpoint(def))
+	if _, ok := c.get("exporters::otlp_grpc::tls"); !ok {
+		c.set("exporters::otlp_grpc::tls::insecure", true)
 	}
 }
 
