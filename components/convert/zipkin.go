@@ -5,11 +5,10 @@ import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/translator/zipkin/zipkinv2"
 )
 
-// Zipkin keeps one endpoint per span: of the resource only service.name survives (and the
-// endpoint's address); parse_string_tags stays off, as in the zipkin receiver's default.
-const zipkinLost = "resource attributes other than service.name, scope name and version (kept as otel.scope.* tags), " +
-	"span links, event attributes (annotations are strings), status message types, nanoseconds (microsecond precision), " +
-	"typed attributes (every tag is a string)"
+// Zipkin has one endpoint per span and string tags; contrib's translator carries the rest of
+// the resource as tags. parse_string_tags stays off, as in the zipkin receiver's default.
+const zipkinLost = "span links, array and map attribute values, scope attributes, nanoseconds (microsecond precision); " +
+	"resource attributes ride as tags on every span and come back on the spans as well as the resource"
 
 func init() {
 	register(&Format{
