@@ -20,7 +20,7 @@ func newConvertCommand() *cobra.Command {
 	var from, to string
 	var list, stats bool
 	cmd := &cobra.Command{
-		Use:   "convert --from FORMAT --to FORMAT [IN [OUT]]",
+		Use:   "convert [--from FORMAT] --to FORMAT [IN [OUT]]",
 		Short: "Convert trace files between OTLP, Jaeger, Zipkin and Datadog formats",
 		Long: `convert reads trace data in one wire format and writes it in another. It reads with the
 translators the bridge's receivers use, so converting to OTLP shows exactly what the bridge
@@ -42,12 +42,8 @@ write.`,
 			if list {
 				return printFormats(cmd.OutOrStdout())
 			}
-			if from == "" || to == "" {
-				return usage(cmd, errors.New("--from and --to are required (convert --list shows the formats)"))
-			}
-			src, err := convert.Lookup(from, true)
-			if err != nil {
-				return usage(cmd, fmt.Errorf("--from: %w", err))
+			if to == "" {
+				return usage(cmd, errors.New("--to is required (convert --list shows the formats)"))
 			}
 			dst, err := convert.Lookup(to, false)
 			if err != nil {
@@ -64,6 +60,16 @@ write.`,
 			if err != nil {
 				return usage(cmd, err)
 			}
+			var src *convert.Format
+			if from == "" {
+				// Text formats and named captures only; binary formats must be named.
+				src, err = convert.Sniff(name, data)
+			} else {
+				src, err = convert.Lookup(from, true)
+			}
+			if err != nil {
+				return usage(cmd, fmt.Errorf("--from: %w", err))
+			}
 			start := time.Now()
 			st, err := convertTo(cmd, data, name, src, dst, out)
 			if err != nil {
@@ -78,7 +84,7 @@ write.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&from, "from", "", "input format")
+	f.StringVar(&from, "from", "", "input format (default: guessed from the file name or, for text formats, the content)")
 	f.StringVar(&to, "to", "", "output format")
 	f.BoolVar(&list, "list", false, "list the formats, the directions supported and what each format cannot carry")
 	f.BoolVar(&stats, "stats", false, "print records, spans and throughput on stderr")

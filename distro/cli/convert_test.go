@@ -42,6 +42,11 @@ func TestConvertCommand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"localEndpoint":{"serviceName":"checkout-jaeger-go"`)
 
+	// Without --from, the format comes from the name (captures are named <source>.<format>).
+	out, stderr, code = runCommand(newConvertCommand, "", "--to", "otlp-jsonl", filepath.Join(capturesDir, "dd-trace-go-v1.datadog-v1"))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, `"checkout-dd-go"`)
+
 	out, _, code = runCommand(newConvertCommand, "", "--list")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "zipkin-v1-thrift")
@@ -53,7 +58,8 @@ func TestConvertCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--to", "otlp-json", in}, "--from and --to are required"},
+		{[]string{"--from", "zipkin-json", in}, "--to is required"},
+		{[]string{"--to", "otlp-json", filepath.Join(capturesDir, "..", "..", "..", "..", "go.mod")}, "--from: cannot tell the format"},
 		{[]string{"--from", "zipkin-json", "--to", "zipkin-v1-json", in}, "cannot write \"zipkin-v1-json\"; writable formats: datadog-v04"},
 		{[]string{"--from", "tempo", "--to", "otlp-json", in}, "readable formats:"},
 		{[]string{"--from", "zipkin-json", "--to", "otlp-json", filepath.Join(t.TempDir(), "missing")}, "no such file"},
