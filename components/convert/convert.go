@@ -59,21 +59,24 @@ func Convert(data []byte, file string, from, to *Format, w io.Writer) (Stats, er
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var all ptrace.Traces
-	if !to.stream {
+	if !to.stream && to.frame == nil {
 		all = ptrace.NewTraces()
 	}
 	var writeErr error
+	framed := &framedWriter{w: bw, frame: to.frame}
 	err := Decode(data, file, from, func(td ptrace.Traces) error {
 		st.Records++
-		if !to.stream {
+		switch {
+		case to.stream:
+			writeErr = to.encode(bw, td)
+		case to.frame != nil:
+			writeErr = framed.record(to, td)
+		default:
 			td.ResourceSpans().MoveAndAppendTo(all.ResourceSpans())
 			return nil
 		}
 		st.Spans += td.SpanCount()
-		if writeErr = to.encode(bw, td); writeErr != nil {
-			return writeErr
-		}
-		return nil
+		return writeErr
 	})
 	if writeErr != nil {
 		return st, &OutputError{Err: writeErr}
@@ -81,7 +84,12 @@ func Convert(data []byte, file string, from, to *Format, w io.Writer) (Stats, er
 	if err != nil {
 		return st, err
 	}
-	if !to.stream {
+	if to.frame != nil {
+		if err := framed.close(); err != nil {
+			return st, &OutputError{Err: err}
+		}
+	}
+	if !to.stream && to.frame == nil {
 		st.Spans = all.SpanCount()
 		if err := to.encode(bw, all); err != nil {
 			return st, &OutputError{Err: err}
@@ -112,4 +120,52 @@ func gunzip(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}
 	return out, nil
+}
+
+// framedWriter writes the records of a framed JSON format as one document: the prefix once,
+// each record's list items (its own frame removed) separated by commas, the suffix at the end.
+// Contrib's Zipkin marshaler slows down more than linearly with the number of resources, and
+// holding a whole file in pdata takes several times its size; record by record avoids both.
+type framedWriter struct {
+	w       io.Writer
+	frame   *jsonFrame
+	buf     bytes.Buffer
+	started bool
+}
+
+func (f *framedWriter) record(to *Format, td ptrace.Traces) error {
+	if td.ResourceSpans().Len() == 0 {
+		return nil // encoders write {} or [] for nothing
+	}
+	f.buf.Reset()
+	if err := to.encode(&f.buf, td); err != nil {
+		return err
+	}
+	b := bytes.TrimSpace(f.buf.Bytes())
+	if !bytes.HasPrefix(b, []byte(f.frame.prefix)) || !bytes.HasSuffix(b, []byte(f.frame.suffix)) {
+		return fmt.Errorf("%s encoder wrote an unexpected document: %.40q", to.Name, b)
+	}
+	items := bytes.TrimSpace(b[len(f.frame.prefix) : len(b)-len(f.frame.suffix)])
+	if len(items) == 0 {
+		return nil
+	}
+	sep := ","
+	if !f.started {
+		sep, f.started = f.frame.prefix, true
+	}
+	if _, err := io.WriteString(f.w, sep); err != nil {
+		return err
+	}
+	_, err := f.w.Write(items)
+	return err
+}
+
+func (f *framedWriter) close() error {
+	if !f.started {
+		if _, err := io.WriteString(f.w, f.frame.prefix); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(f.w, f.frame.suffix+"\n")
+	return err
 }

@@ -210,3 +210,40 @@ func TestNoIDsInvented(t *testing.T) {
 	assert.Equal(t, want, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID())
 	_ = errors.New
 }
+
+// Formats written record by record (JSON lines, Thrift, protobuf lists, framed JSON) give the
+// same data as encoding the whole input at once.
+func TestRecordByRecordEqualsWhole(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "captures", "file-exporter.otlp-jsonl"))
+	require.NoError(t, err)
+	data = append(append(append([]byte{}, data...), []byte("{\"resourceSpans\":[]}\n")...), data...) // 5 records, one empty
+	from, _ := Lookup("otlp-jsonl", true)
+	whole, err := DecodeAll(data, "in.jsonl", from)
+	require.NoError(t, err)
+	for _, f := range Formats() {
+		if !f.CanWrite() || (!f.stream && f.frame == nil) {
+			continue
+		}
+		var buf bytes.Buffer
+		st, err := Convert(data, "in.jsonl", from, f, &buf)
+		require.NoError(t, err, f.Name)
+		assert.Equal(t, 5, st.Records)
+		got, err := DecodeAll(buf.Bytes(), "out", f)
+		require.NoError(t, err, f.Name)
+		var once bytes.Buffer
+		require.NoError(t, Encode(&once, f, whole))
+		want, err := DecodeAll(once.Bytes(), "once", f)
+		require.NoError(t, err, f.Name)
+		assert.Equal(t, want.SpanCount(), got.SpanCount(), f.Name)
+		require.NoError(t, ptracetest.CompareTraces(want, got, compareOpts...), f.Name)
+	}
+	// Nothing at all still makes a valid document.
+	for _, name := range []string{"otlp-json", "zipkin-json"} {
+		f, _ := Lookup(name, false)
+		var buf bytes.Buffer
+		_, err := Convert([]byte("\n"), "empty.jsonl", from, f, &buf)
+		require.NoError(t, err)
+		_, err = DecodeAll(buf.Bytes(), "out", f)
+		require.NoError(t, err, "%s: %q", name, buf.String())
+	}
+}

@@ -21,9 +21,17 @@ type Format struct {
 	// encode writes td as one message. nil when the format is read-only here.
 	encode func(w io.Writer, td ptrace.Traces) error
 	// stream is true when encode can be called once per input record and the
-	// concatenation of the outputs is still one valid file of the format.
+	// concatenation of the outputs is still one valid file of the format (JSON lines, YAML
+	// documents, Thrift structs, and protobuf messages whose only field is repeated: their
+	// concatenation is the message with the lists appended).
 	stream bool
+	// frame, for a JSON document around one list, lets records be written one by one: each
+	// record's encoding loses the frame and the lists are joined with commas.
+	frame *jsonFrame
 }
+
+// jsonFrame is the text around the list of a JSON document, as the encoder writes it.
+type jsonFrame struct{ prefix, suffix string }
 
 // CanRead reports whether convert decodes the format.
 func (f *Format) CanRead() bool { return f.decode != nil }

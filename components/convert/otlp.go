@@ -16,6 +16,7 @@ func init() {
 		Lost:        "nothing",
 		decode:      unmarshaler(&ptrace.ProtoUnmarshaler{}),
 		encode:      marshaler(&ptrace.ProtoMarshaler{}),
+		stream:      true,
 	})
 	register(&Format{
 		Name:        "otlp-json",
@@ -23,6 +24,7 @@ func init() {
 		Lost:        "nothing",
 		decode:      unmarshaler(&ptrace.JSONUnmarshaler{}),
 		encode:      marshaler(&ptrace.JSONMarshaler{}),
+		frame:       &jsonFrame{prefix: `{"resourceSpans":[`, suffix: `]}`},
 	})
 	register(&Format{
 		Name:        "otlp-jsonl",

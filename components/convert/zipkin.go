@@ -17,6 +17,7 @@ func init() {
 		Lost:        zipkinLost,
 		decode:      unmarshaler(zipkinv2.NewJSONTracesUnmarshaler(false)),
 		encode:      marshaler(zipkinv2.NewJSONTracesMarshaler()),
+		frame:       &jsonFrame{prefix: "[", suffix: "]"},
 	})
 	register(&Format{
 		Name:        "zipkin-proto",
@@ -24,6 +25,7 @@ func init() {
 		Lost:        zipkinLost,
 		decode:      unmarshaler(zipkinv2.NewProtobufTracesUnmarshaler(false, false)),
 		encode:      marshaler(zipkinv2.NewProtobufTracesMarshaler()),
+		stream:      true,
 	})
 	register(&Format{
 		Name:        "zipkin-v1-json",
