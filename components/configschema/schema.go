@@ -174,6 +174,11 @@ func valueSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool) Sc
 	case reflect.Map:
 		return Schema{"anyOf": []any{Schema{"type": "object", "additionalProperties": valueSchema(t.Elem(), reflect.Value{}, seen)}, Schema{"type": "null"}}}
 	case reflect.Struct:
+		if foreignStruct(t) {
+			// A third-party type decoded by the component's own code (Prometheus' scrape
+			// config has yaml tags): any object, the component validates it.
+			return Schema{"type": "object"}
+		}
 		if seen[t] {
 			return Schema{} // a recursive type: anything below the first level
 		}
@@ -265,4 +270,22 @@ func optionalSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool)
 func Describe(k Kinds) string {
 	return fmt.Sprintf("%d receivers, %d processors, %d exporters, %d extensions, %d connectors",
 		len(k.Receivers), len(k.Processors), len(k.Exporters), len(k.Extensions), len(k.Connectors))
+}
+
+// foreignStruct: no field has a mapstructure tag but some have yaml or json tags.
+func foreignStruct(t reflect.Type) bool {
+	other := false
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag
+		if _, ok := tag.Lookup("mapstructure"); ok {
+			return false
+		}
+		if _, ok := tag.Lookup("yaml"); ok {
+			other = true
+		}
+		if _, ok := tag.Lookup("json"); ok {
+			other = true
+		}
+	}
+	return other
 }
