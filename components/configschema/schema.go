@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
 )
 
 // Kinds holds a build's factories by the configuration section they appear in.
@@ -90,6 +91,7 @@ func sortedTypes(m map[component.Type]component.Factory) []component.Type {
 }
 
 var (
+	confUnmarshaler = reflect.TypeFor[confmap.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	durationType    = reflect.TypeFor[time.Duration]()
 )
@@ -133,6 +135,13 @@ func valueSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool) Sc
 	}
 	if isOptional(t) {
 		return optionalSchema(t, v, seen)
+	}
+	// A type with its own confmap Unmarshal decides what it accepts: a list type may take a
+	// map (configopaque.MapList), a struct may take keys that select a variant (stanza
+	// operators, host metrics scrapers). Its known fields are described, other keys allowed.
+	custom := reflect.PointerTo(t).Implements(confUnmarshaler)
+	if custom && t.Kind() != reflect.Struct {
+		return Schema{}
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -188,7 +197,7 @@ func valueSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool) Sc
 		open := false
 		addFields(t, v, props, &open, seen)
 		s := Schema{"type": "object", "properties": props}
-		if !open {
+		if !open && !custom {
 			s["additionalProperties"] = false
 		}
 		return s
@@ -263,7 +272,12 @@ func optionalSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool)
 			iv = out.Elem()
 		}
 	}
-	return Schema{"anyOf": []any{valueSchema(inner, iv, seen), Schema{"type": "null"}}}
+	s := valueSchema(inner, iv, seen)
+	// "enabled: false" turns an optional block off (configoptional's own key).
+	if props, ok := s["properties"].(Schema); ok {
+		props["enabled"] = Schema{"anyOf": []any{Schema{"type": "boolean"}, envRef}}
+	}
+	return Schema{"anyOf": []any{s, Schema{"type": "null"}}}
 }
 
 // Describe lists the components in a schema, for messages.
