@@ -4,8 +4,8 @@
 // (series v1/v2/v3, sketches, distribution points, check runs), logs and
 // profiling uploads.
 //
-// It holds no collector plumbing, so the receiver, the CLI converter and the
-// benchmarks share exactly the same code. Every decoder reads straight from the
+// It holds no collector plumbing, so the receiver, `otelcol-bridge convert`
+// (components/convert) and the benchmarks share exactly the same code. Every decoder reads straight from the
 // request body: strings in the returned pdata alias the body, so the caller must
 // not modify or reuse the body while the traces are in use.
 //

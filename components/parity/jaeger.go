@@ -339,3 +339,22 @@ func limitIDs(ids []pcommon.TraceID, n int) []pcommon.TraceID {
 	}
 	return ids
 }
+
+// JaegerQueryJSONToTraces decodes a Jaeger query API response ({"data": [trace, ...]}, as
+// `/api/traces` and the UI's JSON download give it) with the same code parity uses on a live
+// backend; the convert command reads Jaeger JSON files through it.
+func JaegerQueryJSONToTraces(body []byte) (ptrace.Traces, error) {
+	var resp jaegerResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return ptrace.Traces{}, fmt.Errorf("not Jaeger query API JSON: %w", err)
+	}
+	td := ptrace.NewTraces()
+	for i := range resp.Data {
+		part, err := jaegerTraceToTraces(&resp.Data[i])
+		if err != nil {
+			return ptrace.Traces{}, fmt.Errorf("trace %d (%s): %w", i, resp.Data[i].TraceID, err)
+		}
+		part.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	}
+	return td, nil
+}

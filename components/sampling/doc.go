@@ -3,6 +3,6 @@
 // contrib's pkg/sampling) that agrees with trace sampling, per-key rate limiting with an
 // injectable clock, and a body fingerprint that ignores numbers, ids and quoted values.
 //
-// It has no collector plumbing: the log_sampling processor, the CLI and the benchmarks
-// all call the same Engine.Decide.
+// It has no collector plumbing: the log_sampling processor and the benchmarks call the
+// same Engine.Decide.
 package sampling // import "github.com/otelcol-bridge/otelcol-bridge/components/sampling"

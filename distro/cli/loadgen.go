@@ -45,21 +45,21 @@ Protocols: ` + strings.Join(loadgen.Protocols(), ", "),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			proto, err := loadgen.ParseProtocol(protocol)
 			if err != nil {
-				return fmt.Errorf("--protocol: %w", err)
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--protocol: %w", err)}
 			}
 			sig, err := loadgen.ParseSignal(signalName)
 			if err != nil {
-				return fmt.Errorf("--signal: %w", err)
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--signal: %w", err)}
 			}
 			if replay != "" && cmd.Flags().Changed("spans-per-request") {
-				return fmt.Errorf("--spans-per-request cannot be combined with --replay: a replayed request carries the whole file")
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--spans-per-request cannot be combined with --replay: a replayed request carries the whole file")}
 			}
 			cfg := loadgen.Config{
 				Protocol: proto, Signal: sig, Endpoint: endpoint, Rate: rate, Duration: duration,
 				ItemsPerRequest: perRequest, Workers: workers, Replay: replay, Compression: compression, Timeout: timeout,
 			}
 			if err := cfg.Validate(); err != nil {
-				return err
+				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			// Errors from here on are not usage errors.
 			cmd.SilenceUsage = true
@@ -67,7 +67,8 @@ Protocols: ` + strings.Join(loadgen.Protocols(), ", "),
 			defer stop()
 			rep, err := loadgen.Run(ctx, cfg)
 			if err != nil {
-				return err
+				// Unreachable target, unreadable replay file: the run could not happen.
+				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())

@@ -16,35 +16,6 @@ import (
 
 func init() { subcommands = append(subcommands, newParityCommand) }
 
-// Exit codes of `otelcol-bridge parity`.
-const (
-	exitMismatch = 1
-	exitUsage    = 2
-)
-
-// ExitError carries the process exit code a subcommand wants; the distro's run() passes it
-// to os.Exit (any other error exits 1).
-type ExitError struct {
-	Code int
-	Err  error
-}
-
-func (e *ExitError) Error() string { return e.Err.Error() }
-func (e *ExitError) Unwrap() error { return e.Err }
-
-// ExitCode is the exit code for err returned by the command: 0 for nil, an ExitError's
-// code, 1 otherwise.
-func ExitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return ee.Code
-	}
-	return 1
-}
-
 func newParityCommand() *cobra.Command {
 	var (
 		left, right, format, service string
@@ -88,7 +59,7 @@ file).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			usage := func(err error) error {
 				fmt.Fprintf(cmd.ErrOrStderr(), "otelcol-bridge parity: %v\n", err)
-				return &ExitError{Code: exitUsage, Err: err}
+				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			if left == "" || right == "" {
 				return usage(errors.New("--left and --right are required"))
@@ -151,14 +122,14 @@ file).`,
 				return usage(err)
 			}
 			if !rep.OK {
-				return &ExitError{Code: exitMismatch, Err: fmt.Errorf("%d of %d traces differ", rep.TracesMismatched, rep.TracesCompared)}
+				return &ExitError{Code: ExitFinding, Err: fmt.Errorf("%d of %d traces differ", rep.TracesMismatched, rep.TracesCompared)}
 			}
 			return nil
 		},
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		fmt.Fprintf(c.ErrOrStderr(), "otelcol-bridge parity: %v\n%s", err, c.UsageString())
-		return &ExitError{Code: exitUsage, Err: err}
+		return &ExitError{Code: ExitUsage, Err: err}
 	})
 	f := cmd.Flags()
 	f.StringVar(&left, "left", "", "one side, KIND=LOCATION (jaeger, zipkin or otlp-file); --sample takes ids from it")

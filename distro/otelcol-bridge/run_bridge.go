@@ -11,11 +11,19 @@ import (
 
 	"go.opentelemetry.io/collector/otelcol"
 
+	"github.com/otelcol-bridge/otelcol-bridge/components/configschema"
 	"github.com/otelcol-bridge/otelcol-bridge/distro/cli"
 )
 
 func run(params otelcol.CollectorSettings) error {
 	cmd := otelcol.NewCommand(params)
+	cli.SetComponents(func() (configschema.Kinds, error) {
+		f, err := params.Factories()
+		return configschema.Kinds{
+			Receivers: cli.Factories(f.Receivers), Processors: cli.Factories(f.Processors), Exporters: cli.Factories(f.Exporters),
+			Extensions: cli.Factories(f.Extensions), Connectors: cli.Factories(f.Connectors),
+		}, err
+	})
 	cli.Register(cmd)
 	err := cmd.Execute()
 	// main.go exits 1 on any error; our subcommands also distinguish usage and I/O errors (2).
