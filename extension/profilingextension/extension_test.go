@@ -14,6 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configauth"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -33,7 +36,7 @@ func extensionSettings() extension.Settings {
 func startPullOnly(t *testing.T, mutate func(*Config)) (*profilingExtension, string) {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = "127.0.0.1:0"
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
 	if mutate != nil {
 		mutate(cfg)
 	}
@@ -94,7 +97,7 @@ func TestPullCPUProfileWaitsForTheSchedule(t *testing.T) {
 
 func TestPullEndpointOffWhenEmpty(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = ""
+	cfg.NetAddr.Endpoint = ""
 	ext, err := newExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
@@ -106,12 +109,26 @@ func TestPullEndpointPortInUseFailsStart(t *testing.T) {
 	ext, base := startPullOnly(t, nil)
 	_ = ext
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = strings.TrimPrefix(base, "http://")
+	cfg.NetAddr.Endpoint = strings.TrimPrefix(base, "http://")
 	second, err := newExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	err = second.Start(context.Background(), componenttest.NewNopHost())
 	require.ErrorContains(t, err, "pprof endpoints")
 	shutdown(t, second)
+}
+
+// auth names an authenticator extension; one the collector does not run fails start
+// instead of serving the endpoints unauthenticated.
+func TestPullEndpointMissingAuthenticatorFailsStart(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
+	cfg.Auth = configoptional.Some(confighttp.AuthConfig{Config: configauth.Config{AuthenticatorID: component.MustNewIDWithName("bearertokenauth", "missing")}})
+	ext, err := newExtension(cfg, extensionSettings())
+	require.NoError(t, err)
+	err = ext.Start(context.Background(), componenttest.NewNopHost())
+	require.ErrorContains(t, err, "bearertokenauth/missing")
+	assert.Nil(t, ext.server, "nothing served")
+	shutdown(t, ext)
 }
 
 func TestProfileRatesSetAndRestored(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configgrpc"
 	"go.opentelemetry.io/collector/config/confighttp"
-	"go.opentelemetry.io/collector/config/confignet"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/extension"
 
@@ -21,6 +20,18 @@ const (
 	defaultTimeout     = 10 * time.Second
 	defaultMaxFiles    = 100
 	defaultMaxSizeMiB  = 256
+
+	// The pprof server's timeouts. Requests have no body worth reading, so headers and
+	// body get short bounds (a slow client cannot hold a connection open); the write
+	// timeout leaves room for net/http/pprof's default 30s CPU profile after waiting for
+	// a scheduled one (cpu_duration, 10s by default).
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 30 * time.Second
+	defaultWriteTimeout      = 90 * time.Second
+	defaultIdleTimeout       = 60 * time.Second
+	// minPullProfile is the shortest CPU profile a pull request should be able to take
+	// within write_timeout after waiting for the schedule.
+	minPullProfile = 5 * time.Second
 )
 
 // NewFactory creates the profiling extension's factory.
@@ -30,16 +41,28 @@ func NewFactory() extension.Factory {
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		TCPAddrConfig: confignet.TCPAddrConfig{Endpoint: defaultEndpoint},
-		Interval:      defaultInterval,
-		CPUDuration:   defaultCPUDuration,
-		Profiles:      []string{"cpu", "heap", "allocs", "goroutine"},
-		Timeout:       defaultTimeout,
-		OTLPGRPC:      configoptional.Default(configgrpc.NewDefaultClientConfig()),
-		OTLPHTTP:      configoptional.Default(confighttp.NewDefaultClientConfig()),
-		Pyroscope:     configoptional.Default(PyroscopeConfig{ClientConfig: confighttp.NewDefaultClientConfig()}),
-		Files:         configoptional.Default(FilesConfig{MaxFiles: defaultMaxFiles, MaxTotalSizeMiB: defaultMaxSizeMiB}),
+		ServerConfig: defaultServerConfig(),
+		Interval:     defaultInterval,
+		CPUDuration:  defaultCPUDuration,
+		Profiles:     []string{"cpu", "heap", "allocs", "goroutine"},
+		Timeout:      defaultTimeout,
+		OTLPGRPC:     configoptional.Default(configgrpc.NewDefaultClientConfig()),
+		OTLPHTTP:     configoptional.Default(confighttp.NewDefaultClientConfig()),
+		Pyroscope:    configoptional.Default(PyroscopeConfig{ClientConfig: confighttp.NewDefaultClientConfig()}),
+		Files:        configoptional.Default(FilesConfig{MaxFiles: defaultMaxFiles, MaxTotalSizeMiB: defaultMaxSizeMiB}),
 	}
+}
+
+// defaultServerConfig is confighttp's default server on localhost:1777 with the
+// timeouts above; without TLS or auth, which is why the default binds to localhost.
+func defaultServerConfig() confighttp.ServerConfig {
+	sc := confighttp.NewDefaultServerConfig()
+	sc.NetAddr.Endpoint = defaultEndpoint
+	sc.ReadHeaderTimeout = defaultReadHeaderTimeout
+	sc.ReadTimeout = defaultReadTimeout
+	sc.WriteTimeout = defaultWriteTimeout
+	sc.IdleTimeout = defaultIdleTimeout
+	return sc
 }
 
 func create(_ context.Context, set extension.Settings, cfg component.Config) (extension.Extension, error) {
