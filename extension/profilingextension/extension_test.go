@@ -2,7 +2,9 @@ package profilingextension
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -129,6 +131,37 @@ func TestPullEndpointMissingAuthenticatorFailsStart(t *testing.T) {
 	require.ErrorContains(t, err, "bearertokenauth/missing")
 	assert.Nil(t, ext.server, "nothing served")
 	shutdown(t, ext)
+}
+
+// A client that never finishes its headers is disconnected after read_header_timeout
+// instead of holding the connection: the timeout reaches the server.
+func TestPullEndpointClosesStalledClients(t *testing.T) {
+	ext, _ := startPullOnly(t, func(c *Config) { c.ReadHeaderTimeout = 100 * time.Millisecond })
+	conn, err := net.Dial("tcp", ext.listenAddr())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\n")) // no blank line: headers never end
+	require.NoError(t, err)
+	// The deadline only bounds the test; the server must close well before it.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(30*time.Second)))
+	_, err = io.ReadAll(conn)
+	var ne net.Error
+	require.False(t, errors.As(err, &ne) && ne.Timeout(), "the server kept the stalled connection open")
+}
+
+// The configured timeouts are the server's, and a CPU profile longer than write_timeout
+// still arrives whole: net/http/pprof extends the deadline through confighttp's wrappers.
+func TestPullEndpointWriteTimeout(t *testing.T) {
+	ext, base := startPullOnly(t, func(c *Config) { c.WriteTimeout = time.Second; c.IdleTimeout = 7 * time.Second })
+	assert.Equal(t, time.Second, ext.server.WriteTimeout)
+	assert.Equal(t, 7*time.Second, ext.server.IdleTimeout)
+	assert.Equal(t, 30*time.Second, ext.server.ReadTimeout)
+	assert.Equal(t, 10*time.Second, ext.server.ReadHeaderTimeout)
+
+	code, body := get(t, base+"/debug/pprof/profile?seconds=2")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	_, err := profile.ParseData(body)
+	require.NoError(t, err)
 }
 
 func TestProfileRatesSetAndRestored(t *testing.T) {

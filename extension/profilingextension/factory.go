@@ -22,16 +22,13 @@ const (
 	defaultMaxSizeMiB  = 256
 
 	// The pprof server's timeouts. Requests have no body worth reading, so headers and
-	// body get short bounds (a slow client cannot hold a connection open); the write
-	// timeout leaves room for net/http/pprof's default 30s CPU profile after waiting for
-	// a scheduled one (cpu_duration, 10s by default).
+	// body get short bounds and a slow client cannot hold a connection open. The write
+	// timeout need not cover a CPU profile or trace: net/http/pprof extends the write
+	// deadline by the `seconds` it was asked for.
 	defaultReadHeaderTimeout = 10 * time.Second
 	defaultReadTimeout       = 30 * time.Second
-	defaultWriteTimeout      = 90 * time.Second
+	defaultWriteTimeout      = 30 * time.Second
 	defaultIdleTimeout       = 60 * time.Second
-	// minPullProfile is the shortest CPU profile a pull request should be able to take
-	// within write_timeout after waiting for the schedule.
-	minPullProfile = 5 * time.Second
 )
 
 // NewFactory creates the profiling extension's factory.
