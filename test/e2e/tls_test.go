@@ -14,7 +14,7 @@ import (
 )
 
 // TestTLSEveryListener runs the TLS recipe of docs/en/security.md: OTLP gRPC and HTTP,
-// Jaeger Thrift HTTP, Zipkin and Datadog over TLS with a CA made here. Each client that
+// Jaeger gRPC and Thrift HTTP, Zipkin and Datadog over TLS with a CA made here. Each client that
 // trusts the CA gets its span through; plaintext clients and clients that do not trust
 // the CA are refused with their protocol's error, and nothing of theirs is written.
 func TestTLSEveryListener(t *testing.T) {
@@ -53,6 +53,17 @@ func TestTLSEveryListener(t *testing.T) {
 		assert.Contains(t, string(body), "Client sent an HTTP request to an HTTPS server")
 	})
 
+	t.Run("jaeger-grpc", func(t *testing.T) {
+		require.NoError(t, postJaegerGRPC(t, b.Addr(14250), "tls-jaeger-grpc-ok", pki.ClientTLS(false)))
+
+		err := postJaegerGRPC(t, b.Addr(14250), "tls-jaeger-grpc-plaintext", nil)
+		assert.Equal(t, "Unavailable", grpcCode(err), "%v", err)
+		err = postJaegerGRPC(t, b.Addr(14250), "tls-jaeger-grpc-untrusted", &tls.Config{MinVersion: tls.VersionTLS12})
+		assert.Equal(t, "Unavailable", grpcCode(err), "%v", err)
+		assert.ErrorContains(t, err, "certificate signed by unknown authority")
+		refused = append(refused, "tls-jaeger-grpc-plaintext", "tls-jaeger-grpc-untrusted")
+	})
+
 	t.Run("jaeger-thrift-http", func(t *testing.T) {
 		path := "/api/traces"
 		require.NoError(t, sendJaeger(t, "https://"+b.Addr(14268)+path, "tls-jaeger-ok", httpClient(pki.ClientTLS(false)), nil))
@@ -89,7 +100,7 @@ func TestTLSEveryListener(t *testing.T) {
 		assert.Empty(t, spansOfTrace(td, plainID), "dd-trace-go over plaintext reached the pipeline")
 	})
 
-	waitForSpans(t, b.TracesFile(), "tls-grpc-ok", "tls-http-ok", "tls-jaeger-ok", "tls-zipkin-ok")
+	waitForSpans(t, b.TracesFile(), "tls-grpc-ok", "tls-http-ok", "tls-jaeger-grpc-ok", "tls-jaeger-ok", "tls-zipkin-ok")
 	assertNoSpans(t, b.TracesFile(), refused...)
 	t.Logf("refused and not written: %v", refused)
 }

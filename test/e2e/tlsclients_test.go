@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"log"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jaegertracing/jaeger-idl/model/v1"
+	"github.com/jaegertracing/jaeger-idl/proto-gen/api_v2"
 	zipkin "github.com/openzipkin/zipkin-go"
 	zipkinhttp "github.com/openzipkin/zipkin-go/reporter/http"
 	"github.com/stretchr/testify/require"
@@ -29,7 +32,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 )
 
@@ -124,6 +129,35 @@ func sendJaeger(t *testing.T, url, name string, client *http.Client, headers map
 		return err
 	}
 	_, err := sender.Flush()
+	return err
+}
+
+// postJaegerGRPC sends one span with Jaeger's gRPC CollectorService (what jaeger-agent
+// and the Jaeger SDKs' gRPC reporters call); creds nil is plaintext.
+func postJaegerGRPC(t *testing.T, addr, name string, tlsConf *tls.Config) error {
+	t.Helper()
+	creds := insecure.NewCredentials()
+	if tlsConf != nil {
+		creds = credentials.NewTLS(tlsConf)
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
+	require.NoError(t, err)
+	defer conn.Close()
+	var tid [16]byte
+	_, _ = rand.Read(tid[:])
+	batch := model.Batch{
+		Process: &model.Process{ServiceName: "tls-e2e-jaeger-grpc"},
+		Spans: []*model.Span{{
+			TraceID:       model.NewTraceID(binary.BigEndian.Uint64(tid[:8]), binary.BigEndian.Uint64(tid[8:])),
+			SpanID:        model.NewSpanID(binary.BigEndian.Uint64(tid[4:12]) | 1),
+			OperationName: name,
+			StartTime:     time.Now().UTC(),
+			Duration:      time.Millisecond,
+		}},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	_, err = api_v2.NewCollectorServiceClient(conn).PostSpans(ctx, &api_v2.PostSpansRequest{Batch: batch})
 	return err
 }
 
