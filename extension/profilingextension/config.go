@@ -9,7 +9,6 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configgrpc"
 	"go.opentelemetry.io/collector/config/confighttp"
-	"go.opentelemetry.io/collector/config/confignet"
 	"go.opentelemetry.io/collector/config/configoptional"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/profiles"
@@ -22,9 +21,12 @@ const MaxCPUDutyCycle = 0.25
 
 // Config of the profiling extension.
 type Config struct {
-	// TCPAddr is where the net/http/pprof endpoints (/debug/pprof/...) are served, as
-	// contrib's pprof extension does. An empty endpoint turns them off.
-	confignet.TCPAddrConfig `mapstructure:",squash"`
+	// ServerConfig is the HTTP server of the net/http/pprof endpoints (/debug/pprof/...),
+	// as contrib's pprof extension serves them, but through confighttp so the endpoint
+	// takes tls, auth (an authenticator extension such as bearertokenauth) and timeouts
+	// like every other HTTP listener of the collector. `endpoint` keeps its meaning; an
+	// empty endpoint turns the endpoints off.
+	confighttp.ServerConfig `mapstructure:",squash"`
 
 	// BlockProfileFraction is passed to runtime.SetBlockProfileRate: on average one
 	// blocking event per this many nanoseconds blocked is sampled; 0 leaves block
@@ -95,6 +97,7 @@ func (cfg *Config) Validate() error {
 	if cfg.MutexProfileFraction < 0 {
 		errs = append(errs, errors.New("mutex_profile_fraction must not be negative"))
 	}
+	errs = append(errs, cfg.validateServer()...)
 	if cfg.Timeout <= 0 {
 		errs = append(errs, errors.New("timeout must be positive"))
 	}
@@ -151,6 +154,29 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateServer checks the pprof server's timeouts. A long write_timeout is not needed
+// for long profiles: net/http/pprof extends the write deadline by the requested seconds.
+func (cfg *Config) validateServer() []error {
+	if cfg.NetAddr.Endpoint == "" {
+		return nil
+	}
+	var errs []error
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"read_timeout", cfg.ReadTimeout},
+		{"read_header_timeout", cfg.ReadHeaderTimeout},
+		{"write_timeout", cfg.WriteTimeout},
+		{"idle_timeout", cfg.IdleTimeout},
+	} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative, got %s", d.name, d.v))
+		}
+	}
+	return errs
 }
 
 // kinds parses Profiles, refusing unknown and repeated kinds.

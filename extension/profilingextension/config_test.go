@@ -19,7 +19,13 @@ func TestEmptyConfigGivesDefaults(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	require.NoError(t, confmap.New().Unmarshal(cfg))
 	assert.Equal(t, createDefaultConfig(), cfg)
-	assert.Equal(t, "localhost:1777", cfg.Endpoint)
+	assert.Equal(t, "localhost:1777", cfg.NetAddr.Endpoint)
+	assert.Equal(t, 10*time.Second, cfg.ReadHeaderTimeout)
+	assert.Equal(t, 30*time.Second, cfg.ReadTimeout)
+	assert.Equal(t, 30*time.Second, cfg.WriteTimeout)
+	assert.Equal(t, 60*time.Second, cfg.IdleTimeout)
+	assert.False(t, cfg.TLS.HasValue(), "no TLS by default: the default endpoint is localhost")
+	assert.False(t, cfg.Auth.HasValue())
 	assert.Equal(t, 60*time.Second, cfg.Interval)
 	assert.Equal(t, 10*time.Second, cfg.CPUDuration)
 	assert.Equal(t, []string{"cpu", "heap", "allocs", "goroutine"}, cfg.Profiles)
@@ -39,7 +45,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{name: "", check: func(t *testing.T, c *Config) { assert.Equal(t, createDefaultConfig(), c) }},
 		{name: "full", check: func(t *testing.T, c *Config) {
-			assert.Equal(t, "127.0.0.1:6060", c.Endpoint)
+			assert.Equal(t, "127.0.0.1:6060", c.NetAddr.Endpoint)
 			assert.Equal(t, 10000, c.BlockProfileFraction)
 			assert.Equal(t, 5, c.MutexProfileFraction)
 			assert.Equal(t, 30*time.Second, c.Interval)
@@ -59,7 +65,20 @@ func TestLoadConfig(t *testing.T) {
 			assert.Equal(t, FilesConfig{Directory: "./profiles", MaxFiles: defaultMaxFiles, MaxTotalSizeMiB: defaultMaxSizeMiB}, *c.Files.Get())
 			assert.True(t, c.hasDestination())
 		}},
-		{name: "pull_only", check: func(t *testing.T, c *Config) { assert.Empty(t, c.Endpoint) }},
+		{name: "pull_only", check: func(t *testing.T, c *Config) { assert.Empty(t, c.NetAddr.Endpoint) }},
+		{name: "secured", check: func(t *testing.T, c *Config) {
+			assert.Equal(t, "0.0.0.0:1777", c.NetAddr.Endpoint)
+			require.True(t, c.TLS.HasValue())
+			assert.Equal(t, "/certs/tls.crt", c.TLS.Get().CertFile)
+			assert.Equal(t, "/certs/ca.crt", c.TLS.Get().ClientCAFile)
+			require.True(t, c.Auth.HasValue())
+			assert.Equal(t, component.MustNewIDWithName("bearertokenauth", "pprof"), c.Auth.Get().AuthenticatorID)
+			assert.Equal(t, 5*time.Second, c.ReadTimeout)
+			assert.Equal(t, 2*time.Minute, c.WriteTimeout)
+			assert.Equal(t, 10*time.Second, c.ReadHeaderTimeout, "unset timeouts keep their defaults")
+		}},
+		{name: "no_write_timeout", check: func(t *testing.T, c *Config) { assert.Zero(t, c.WriteTimeout) }},
+		{name: "negative_read_timeout", validateErr: "read_timeout must not be negative"},
 		{name: "duty_cycle", validateErr: "cpu_duration 10s is more than 25% of interval 20s"},
 		{name: "mutex_without_fraction", validateErr: "mutex_profile_fraction is 0"},
 		{name: "unknown_kind", validateErr: `profiles: unknown profile kind "threadcreate"`},

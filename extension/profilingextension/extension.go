@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension"
@@ -108,16 +107,22 @@ func (e *profilingExtension) Start(ctx context.Context, host component.Host) err
 		e.restore = append(e.restore, func() { runtime.SetMutexProfileFraction(prev) })
 	}
 
-	if e.cfg.Endpoint != "" {
-		ln, err := e.cfg.TCPAddrConfig.Listen(ctx)
+	if e.cfg.NetAddr.Endpoint != "" {
+		// ToServer wraps the mux with the configured authenticator and timeouts; ToListener
+		// adds TLS. Built before listening so a missing auth extension fails without a port held.
+		srv, err := e.cfg.ToServer(ctx, host.GetExtensions(), e.set.TelemetrySettings, e.pprofMux())
 		if err != nil {
-			return fmt.Errorf("profiling: listening on %q for the pprof endpoints: %w", e.cfg.Endpoint, err)
+			return fmt.Errorf("profiling: pprof endpoints: %w", err)
 		}
-		e.startServer(ln)
+		ln, err := e.cfg.ToListener(ctx)
+		if err != nil {
+			return fmt.Errorf("profiling: listening on %q for the pprof endpoints: %w", e.cfg.NetAddr.Endpoint, err)
+		}
+		e.startServer(srv, ln)
 	}
 
 	if len(e.kinds) == 0 || (!e.cfg.hasDestination() && e.dests == nil) {
-		e.logger.Info("Serving pprof endpoints only: no profile kinds or no destination configured", zap.String("endpoint", e.cfg.Endpoint))
+		e.logger.Info("Serving pprof endpoints only: no profile kinds or no destination configured", zap.String("endpoint", e.cfg.NetAddr.Endpoint))
 		return nil
 	}
 	if e.dests == nil {
@@ -185,9 +190,9 @@ func (e *profilingExtension) cleanup(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (e *profilingExtension) startServer(ln net.Listener) {
+func (e *profilingExtension) startServer(srv *http.Server, ln net.Listener) {
 	e.addr = ln.Addr().String()
-	e.server = &http.Server{Handler: e.pprofMux(), ReadHeaderTimeout: 10 * time.Second}
+	e.server = srv
 	e.serverDone = make(chan struct{})
 	go func() {
 		defer close(e.serverDone)

@@ -2,7 +2,9 @@ package profilingextension
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -14,6 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configauth"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -33,7 +38,7 @@ func extensionSettings() extension.Settings {
 func startPullOnly(t *testing.T, mutate func(*Config)) (*profilingExtension, string) {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = "127.0.0.1:0"
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
 	if mutate != nil {
 		mutate(cfg)
 	}
@@ -94,7 +99,7 @@ func TestPullCPUProfileWaitsForTheSchedule(t *testing.T) {
 
 func TestPullEndpointOffWhenEmpty(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = ""
+	cfg.NetAddr.Endpoint = ""
 	ext, err := newExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
@@ -106,12 +111,57 @@ func TestPullEndpointPortInUseFailsStart(t *testing.T) {
 	ext, base := startPullOnly(t, nil)
 	_ = ext
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = strings.TrimPrefix(base, "http://")
+	cfg.NetAddr.Endpoint = strings.TrimPrefix(base, "http://")
 	second, err := newExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	err = second.Start(context.Background(), componenttest.NewNopHost())
 	require.ErrorContains(t, err, "pprof endpoints")
 	shutdown(t, second)
+}
+
+// auth names an authenticator extension; one the collector does not run fails start
+// instead of serving the endpoints unauthenticated.
+func TestPullEndpointMissingAuthenticatorFailsStart(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
+	cfg.Auth = configoptional.Some(confighttp.AuthConfig{Config: configauth.Config{AuthenticatorID: component.MustNewIDWithName("bearertokenauth", "missing")}})
+	ext, err := newExtension(cfg, extensionSettings())
+	require.NoError(t, err)
+	err = ext.Start(context.Background(), componenttest.NewNopHost())
+	require.ErrorContains(t, err, "bearertokenauth/missing")
+	assert.Nil(t, ext.server, "nothing served")
+	shutdown(t, ext)
+}
+
+// A client that never finishes its headers is disconnected after read_header_timeout
+// instead of holding the connection: the timeout reaches the server.
+func TestPullEndpointClosesStalledClients(t *testing.T) {
+	ext, _ := startPullOnly(t, func(c *Config) { c.ReadHeaderTimeout = 100 * time.Millisecond })
+	conn, err := net.Dial("tcp", ext.listenAddr())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\n")) // no blank line: headers never end
+	require.NoError(t, err)
+	// The deadline only bounds the test; the server must close well before it.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(30*time.Second)))
+	_, err = io.ReadAll(conn)
+	var ne net.Error
+	require.False(t, errors.As(err, &ne) && ne.Timeout(), "the server kept the stalled connection open")
+}
+
+// The configured timeouts are the server's, and a CPU profile longer than write_timeout
+// still arrives whole: net/http/pprof extends the deadline through confighttp's wrappers.
+func TestPullEndpointWriteTimeout(t *testing.T) {
+	ext, base := startPullOnly(t, func(c *Config) { c.WriteTimeout = time.Second; c.IdleTimeout = 7 * time.Second })
+	assert.Equal(t, time.Second, ext.server.WriteTimeout)
+	assert.Equal(t, 7*time.Second, ext.server.IdleTimeout)
+	assert.Equal(t, 30*time.Second, ext.server.ReadTimeout)
+	assert.Equal(t, 10*time.Second, ext.server.ReadHeaderTimeout)
+
+	code, body := get(t, base+"/debug/pprof/profile?seconds=2")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	_, err := profile.ParseData(body)
+	require.NoError(t, err)
 }
 
 func TestProfileRatesSetAndRestored(t *testing.T) {

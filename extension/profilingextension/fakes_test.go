@@ -233,7 +233,7 @@ func (r *recorder) kinds(i int) []string {
 func testExtension(t *testing.T, mutate func(*Config)) (*profilingExtension, *fakeClock, *fakeRuntime, *recorder, *componenttest.Telemetry) {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = ""
+	cfg.NetAddr.Endpoint = ""
 	if mutate != nil {
 		mutate(cfg)
 	}

@@ -213,7 +213,7 @@ func TestOverrunSkipsMissedCycles(t *testing.T) {
 
 func TestPullOnlyWithoutDestination(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = "127.0.0.1:0"
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
 	ext, err := newExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))

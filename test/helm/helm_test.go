@@ -274,7 +274,9 @@ func TestConfigsValidate(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "config.yaml")
 				require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
 				cmd := exec.Command(bin, "validate", "--config", path)
-				cmd.Env = append(os.Environ(), "MY_POD_IP=127.0.0.1", "K8S_NODE_NAME=node-1", "K8S_POD_NAME=pod-0", "K8S_NAMESPACE="+namespace)
+				// The hash action's key comes from a Secret through this variable (presets.redaction.hmacKey).
+				cmd.Env = append(os.Environ(), "MY_POD_IP=127.0.0.1", "K8S_NODE_NAME=node-1", "K8S_POD_NAME=pod-0", "K8S_NAMESPACE="+namespace,
+					"OTELCOL_REDACTION_HMAC_KEY="+strings.Repeat("k", 32))
 				out, err := cmd.CombinedOutput()
 				require.NoError(t, err, "config.yaml of ConfigMap %s (examples/%s.yaml) does not validate:\n%s\n--- config ---\n%s", cm.Name, name, out, cfg)
 			})

@@ -276,6 +276,9 @@ extension/profilingextension). */}}
 {{- $r := .Values.presets.redaction -}}
 presets: {{ toJson $r.presets }}
 action: {{ $r.action }}
+{{- if $r.hmacKey.valueFrom }}
+hmac_key: ${env:OTELCOL_REDACTION_HMAC_KEY}
+{{- end }}
 {{- end -}}
 
 {{- define "otelcol-bridge.logSamplingConfig" -}}

@@ -88,6 +88,12 @@ app.kubernetes.io/component: {{ .tier }}
 {{- if not (gt (int .Values.goMemLimitPercent) 0) -}}
 {{- fail "goMemLimitPercent must be between 1 and 100." -}}
 {{- end -}}
+{{- if and $p.redaction.enabled (eq $p.redaction.action "hash") (not $p.redaction.hmacKey.valueFrom) -}}
+{{- $own := ((.Values.config.processors | default dict).log_redaction | default dict) -}}
+{{- if not (or $own.hmac_key $own.hmac_key_file) -}}
+{{- fail "presets.redaction.action=hash needs an HMAC key: set presets.redaction.hmacKey.valueFrom (e.g. secretKeyRef to a Secret), or config.processors.log_redaction.hmac_key_file. Without it every gateway pod fails at start." -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* GOMEMLIMIT ------------------------------------------------------------------------- */}}
@@ -221,7 +227,8 @@ service.extensions. Endpoints on localhost stay private. Output: a JSON list of
 {{/*
 podTemplate renders a tier's pod template. Arguments:
   root, tier (gateway|sampler|agent), w (the tier's values), configName, ports (list),
-  checksum, persistent (bool), hostfs (bool), spread (bool).
+  checksum, persistent (bool), spread (bool), hostfs: "" (none), "procsys" (the host's /proc
+  and /sys under /hostfs, read-only) or "root" (the host's / at /hostfs, read-only).
 */}}
 {{- define "otelcol-bridge.podTemplate" -}}
 {{- $root := .root -}}
@@ -290,6 +297,14 @@ spec:
           valueFrom:
             fieldRef:
               fieldPath: spec.nodeName
+        {{- $redaction := $root.Values.presets.redaction }}
+        {{- if and (eq .tier "gateway") $redaction.enabled $redaction.hmacKey.valueFrom }}
+        # The redaction processor's HMAC key (presets.redaction.hmacKey), read by the config as
+        # ${env:OTELCOL_REDACTION_HMAC_KEY} so it never appears in the ConfigMap.
+        - name: OTELCOL_REDACTION_HMAC_KEY
+          valueFrom:
+            {{- toYaml $redaction.hmacKey.valueFrom | nindent 12 }}
+        {{- end }}
         {{- if and $memLimit (not (has "GOMEMLIMIT" $userEnv)) }}
         - name: GOMEMLIMIT
           value: {{ $memLimit }}
@@ -325,11 +340,18 @@ spec:
         - name: queue
           mountPath: {{ $root.Values.presets.persistentQueue.directory }}
         {{- end }}
-        {{- if .hostfs }}
+        {{- if eq (toString .hostfs) "root" }}
         - name: hostfs
           mountPath: /hostfs
           readOnly: true
           mountPropagation: HostToContainer
+        {{- else if .hostfs }}
+        - name: host-proc
+          mountPath: /hostfs/proc
+          readOnly: true
+        - name: host-sys
+          mountPath: /hostfs/sys
+          readOnly: true
         {{- end }}
         {{- with $w.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
@@ -338,10 +360,17 @@ spec:
     - name: config
       configMap:
         name: {{ .configName }}
-    {{- if .hostfs }}
+    {{- if eq (toString .hostfs) "root" }}
     - name: hostfs
       hostPath:
         path: /
+    {{- else if .hostfs }}
+    - name: host-proc
+      hostPath:
+        path: /proc
+    - name: host-sys
+      hostPath:
+        path: /sys
     {{- end }}
     {{- with $w.extraVolumes }}
     {{- toYaml . | nindent 4 }}
