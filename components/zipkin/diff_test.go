@@ -168,12 +168,45 @@ var edgeCases = []string{
 	`[{"id":"01","x":` + strings.Repeat("[", 9990) + strings.Repeat("]", 9990) + `}]`,
 }
 
+// manyGroups is a request of 12 spans (contrib's sort is still an insertion
+// sort) spread over 11 scopes of one service, then over 6 services, so the
+// scope lookup passes its scan limit.
+func manyGroups() []string {
+	var scopes, services []string
+	for i := range 12 {
+		scopes = append(scopes, fmt.Sprintf(`{"id":"%x","localEndpoint":{"serviceName":"s"},"tags":{"otel.scope.name":"sc%d","otel.scope.version":"%d","host.name":"h%d"}}`, i+1, i%11, i, i))
+		services = append(services, fmt.Sprintf(`{"id":"%x","localEndpoint":{"serviceName":"s%d"},"tags":{"otel.library.name":"l%d","host.name":"h%d"}}`, i+1, i%6, i%2, i))
+	}
+	return []string{"[" + strings.Join(scopes, ",") + "]", "[" + strings.Join(services, ",") + "]"}
+}
+
 func TestEdgeCasesMatchContrib(t *testing.T) {
-	for i, body := range edgeCases {
+	for i, body := range append(edgeCases, manyGroups()...) {
 		for _, parse := range []bool{false, true} {
 			if err := sameAsContrib(v2JSON, []byte(body), parse); err != nil {
 				t.Errorf("case %d %.80q parse=%v: %v", i, body, parse, err)
 			}
+		}
+	}
+}
+
+// By default the translated spans own their strings: overwriting the body
+// afterwards changes nothing.
+func TestSpansDoNotAliasBody(t *testing.T) {
+	for suffix, f := range map[string]format{".v2.json": v2JSON, ".v2.proto": v2Proto} {
+		for name, body := range captures(t, suffix) {
+			want, err := contribDecode(f, body, false)
+			require.NoError(t, err)
+			mine := append([]byte(nil), body...)
+			got, _, err := ourDecode(f, mine, false)
+			require.NoError(t, err)
+			for i := range mine {
+				mine[i] = 'X'
+			}
+			sortSpans(want)
+			sortSpans(got)
+			require.NoError(t, ptracetest.CompareTraces(want, got,
+				ptracetest.IgnoreResourceSpansOrder(), ptracetest.IgnoreScopeSpansOrder()), name)
 		}
 	}
 }

@@ -153,6 +153,7 @@ func (d *jsonDecoder) element() {
 	s := &d.s
 	s.reset()
 	st := spanState{}
+	start := d.i
 	d.object(func(key string) { d.spanField(s, &st, key) })
 	if d.err != nil {
 		return
@@ -169,7 +170,7 @@ func (d *jsonDecoder) element() {
 	} else {
 		s.setTimes(0, true, time.Duration(st.d*1e3))
 	}
-	if err := d.out.add(s); err != nil {
+	if err := d.out.add(s, d.b[start:d.i]); err != nil {
 		d.reject(err)
 	}
 }

@@ -77,7 +77,7 @@ func DecodeV2Proto(body []byte, opt Options) (ptrace.Traces, Result, error) {
 			break
 		}
 		if err == nil {
-			err = out.add(&s)
+			err = out.add(&s, msg)
 		}
 		if err != nil {
 			res.Rejected++

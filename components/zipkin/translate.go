@@ -10,6 +10,10 @@ type Options struct {
 	// ParseStringTags types tag values that look like integers, floats and
 	// booleans, as contrib's parse_string_tags does.
 	ParseStringTags bool
+	// AliasBody leaves the translated strings pointing into the request
+	// body instead of copying each span's bytes (see detach): slightly
+	// cheaper, but any span kept downstream keeps the whole body alive.
+	AliasBody bool
 }
 
 // builder appends translated spans to one ptrace.Traces, grouped by the local
@@ -54,7 +58,7 @@ func newBuilder(opt Options) *builder {
 // add translates one decoded span. It returns an error, and adds nothing,
 // when contrib's translator would have failed on the span (a malformed
 // otlp.link.N tag or event annotation).
-func (b *builder) add(s *span) error {
+func (b *builder) add(s *span, raw []byte) error {
 	s.dedupTags()
 	var hasLinks bool
 	scopeName, scopeFromScope := "", false
@@ -89,6 +93,9 @@ func (b *builder) add(s *span) error {
 		return err
 	}
 
+	if !b.opt.AliasBody {
+		s.detach(raw)
+	}
 	service := s.local.serviceName
 	if service == "" {
 		service = noServiceName
@@ -169,6 +176,9 @@ func (g *resourceGroup) fillResource() {
 // finish fills what depends on a group's spans as a whole and returns the
 // traces.
 func (b *builder) finish() ptrace.Traces {
+	if !b.opt.AliasBody {
+		b.detachGroups()
+	}
 	for i := range b.groups {
 		g := &b.groups[i]
 		g.fillResource()
