@@ -24,9 +24,11 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/receiver/receivertest"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
-	"github.com/otelcol-bridge/otelcol-bridge/receiver/zipkinreceiver/internal/metadata"
+	"github.com/otelcol-bridge/otelcol-bridge/receiver/zipkinreceiver/internal/metadatatest"
 )
 
 func freeEndpoint(t *testing.T) string {
@@ -40,16 +42,23 @@ func freeEndpoint(t *testing.T) string {
 // start runs the receiver on a loopback port with confighttp's server (so
 // decompression and body limits are the real ones) and returns its base URL.
 func start(t *testing.T, next consumer.Traces, edit func(*Config)) string {
+	url, _ := startWithTelemetry(t, next, edit)
+	return url
+}
+
+func startWithTelemetry(t *testing.T, next consumer.Traces, edit func(*Config)) (string, *componenttest.Telemetry) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = freeEndpoint(t)
 	if edit != nil {
 		edit(cfg)
 	}
-	r, err := NewFactory().CreateTraces(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, next)
+	r, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tel), cfg, next)
 	require.NoError(t, err)
 	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
-	return "http://" + cfg.NetAddr.Endpoint
+	return "http://" + cfg.NetAddr.Endpoint, tel
 }
 
 func post(t *testing.T, url, contentType, encoding string, body []byte) (int, string) {
@@ -148,7 +157,7 @@ func TestDecompressedSizeIsCapped(t *testing.T) {
 // is told how many were kept; an undecodable body is a 400 with a message.
 func TestInvalidInput(t *testing.T) {
 	sink := new(consumertest.TracesSink)
-	url := start(t, sink, nil)
+	url, tel := startWithTelemetry(t, sink, nil)
 
 	status, msg := post(t, url+"/api/v2/spans", "application/json", "",
 		[]byte(`[{"traceId":"01","id":"02","name":"good"},{"traceId":"01","name":"no id"},{"traceId":"zz","id":"03"}]`))
@@ -167,6 +176,15 @@ func TestInvalidInput(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.NotEmpty(t, msg)
 	assert.Equal(t, 1, sink.SpanCount())
+
+	metadatatest.AssertEqualReceiverZipkinRequests(t, tel, []metricdata.DataPoint[int64]{
+		{Attributes: attribute.NewSet(attribute.String("format", "v2_json"), attribute.String("outcome", "partial")), Value: 1},
+		{Attributes: attribute.NewSet(attribute.String("format", "v2_json"), attribute.String("outcome", "invalid")), Value: 4},
+		{Attributes: attribute.NewSet(attribute.String("format", "v2_proto"), attribute.String("outcome", "invalid")), Value: 1},
+	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
+	metadatatest.AssertEqualReceiverZipkinSpansRejected(t, tel, []metricdata.DataPoint[int64]{
+		{Attributes: attribute.NewSet(attribute.String("format", "v2_json")), Value: 2},
+	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 }
 
 // A pipeline refusal is retryable (503 with Retry-After) unless permanent.
