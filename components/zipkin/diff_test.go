@@ -210,3 +210,49 @@ func TestSpansDoNotAliasBody(t *testing.T) {
 		}
 	}
 }
+
+// orderCases are requests above 12 spans, where contrib's sort.Sort is no
+// longer an insertion sort; spans of one service carry the same resource
+// tags (where they differ, see the README).
+func orderCases() []string {
+	var out []string
+	for _, n := range []int{13, 40, 200} {
+		var spans []string
+		for i := range n {
+			svc := (i * 7) % 5
+			if i%9 == 0 {
+				spans = append(spans, "null")
+			}
+			spans = append(spans, fmt.Sprintf(`{"traceId":"%x","id":"%x","name":"n%d","localEndpoint":{"serviceName":"s%d"},"tags":{"host.name":"h%d","otel.scope.name":"sc%d"}}`,
+				i/3+1, i+1, i, svc, svc, (i*3)%4))
+		}
+		out = append(out, "["+strings.Join(spans, ",")+"]")
+	}
+	return out
+}
+
+// TestOrderMatchesContrib compares without ignoring any order: resources,
+// scopes and spans come in contrib's order.
+func TestOrderMatchesContrib(t *testing.T) {
+	bodies := map[string][]byte{}
+	for name, b := range captures(t, ".v2.json") {
+		bodies[name] = b
+	}
+	for i, c := range append(orderCases(), manyGroups()...) {
+		bodies[fmt.Sprint("case ", i)] = []byte(c)
+	}
+	for name, body := range bodies {
+		want, err := contribDecode(v2JSON, body, false)
+		require.NoError(t, err, name)
+		got, _, err := ourDecode(v2JSON, body, false)
+		require.NoError(t, err, name)
+		require.NoError(t, ptracetest.CompareTraces(want, got), name)
+	}
+	for name, body := range captures(t, ".v2.proto") {
+		want, err := contribDecode(v2Proto, body, false)
+		require.NoError(t, err, name)
+		got, _, err := ourDecode(v2Proto, body, false)
+		require.NoError(t, err, name)
+		require.NoError(t, ptracetest.CompareTraces(want, got), name)
+	}
+}

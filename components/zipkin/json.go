@@ -142,7 +142,10 @@ func (d *jsonDecoder) element() {
 	switch d.peek() {
 	case '{':
 	case 'n':
-		d.literal("null")
+		// Contrib sorts the nil span with the others (see order.go).
+		if d.literal("null") {
+			d.out.keys = append(d.out.keys, spanKey{service: noServiceName})
+		}
 		return
 	default:
 		if _, ok := d.skip(); ok {

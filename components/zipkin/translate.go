@@ -28,6 +28,7 @@ type builder struct {
 	last      int32            // the group of the previous span: consecutive spans mostly share it
 	scopes    map[scopeKey]int // index in resourceGroup.scopes, only for resources with many scopes
 	spans     int
+	keys      []spanKey // per translated span, in request order (see order.go)
 }
 
 type resourceGroup struct {
@@ -104,6 +105,9 @@ func (b *builder) add(s *span, raw []byte) error {
 	g := &b.groups[gi]
 	g.noteResource(s, scopeName, first)
 	dst := b.scope(g, gi, scopeName, s).spans.AppendEmpty()
+	// The request index, until reorder (see order.go).
+	dst.SetDroppedAttributesCount(uint32(len(b.keys)))
+	b.keys = append(b.keys, spanKey{service: service, scope: scopeName})
 	b.spans++
 	b.fillSpan(s, dst, links[:nLinks])
 	return nil
@@ -122,6 +126,7 @@ func (b *builder) resource(service string) (int32, bool) {
 	}
 	rs := b.td.ResourceSpans().AppendEmpty()
 	i := int32(len(b.groups))
+	rs.Resource().SetDroppedAttributesCount(uint32(i)) // the group, until reorder
 	b.groups = append(b.groups, resourceGroup{service: service, rs: rs})
 	b.resources[service] = i
 	b.last = i
@@ -176,6 +181,7 @@ func (g *resourceGroup) fillResource() {
 // finish fills what depends on a group's spans as a whole and returns the
 // traces.
 func (b *builder) finish() ptrace.Traces {
+	b.reorder()
 	if !b.opt.AliasBody {
 		b.detachGroups()
 	}
@@ -206,6 +212,7 @@ func (b *builder) scope(g *resourceGroup, gi int32, name string, s *span) *scope
 	}
 	if sg == nil {
 		ss := g.rs.ScopeSpans().AppendEmpty()
+		ss.Scope().SetDroppedAttributesCount(uint32(len(g.scopes))) // the group, until reorder
 		g.scopes = append(g.scopes, scopeGroup{name: name, ss: ss, spans: ss.Spans()})
 		j := len(g.scopes) - 1
 		sg = &g.scopes[j]
