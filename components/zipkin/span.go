@@ -22,6 +22,7 @@ type span struct {
 	local, remote    endpoint
 	annotations      []annotation
 	tags             []tag
+	dedupIdx         []int32 // scratch of dedupTags
 }
 
 type endpoint struct {
@@ -71,6 +72,11 @@ func (s *span) setTimes(startNs int64, absent bool, dur time.Duration) {
 	s.end = uint64(t.Add(dur).UnixNano())
 }
 
+// maxPairwiseDedup is the tag count up to which duplicates are found by
+// comparing pairs (at most 496 mostly length-mismatched comparisons: cheaper
+// than sorting; OTel exporters send 20-odd tags per span).
+const maxPairwiseDedup = 32
+
 // dedupTags marks every tag that a later tag of the same key replaces, as the
 // Go map of zipkin-go's model does. Small tag sets (the usual case) compare
 // pairwise; large ones sort, so a hostile span costs n log n, not n².
@@ -79,7 +85,7 @@ func (s *span) dedupTags() {
 	if n < 2 {
 		return
 	}
-	if n <= 16 {
+	if n <= maxPairwiseDedup {
 		for i := 0; i < n-1; i++ {
 			for j := i + 1; j < n; j++ {
 				if s.tags[i].key == s.tags[j].key {
@@ -90,10 +96,11 @@ func (s *span) dedupTags() {
 		}
 		return
 	}
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
+	idx := s.dedupIdx[:0]
+	for i := 0; i < n; i++ {
+		idx = append(idx, int32(i))
 	}
+	s.dedupIdx = idx
 	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(s.tags[a].key, s.tags[b].key) })
 	for i := 0; i < n-1; i++ {
 		if s.tags[idx[i]].key == s.tags[idx[i+1]].key {
