@@ -59,6 +59,8 @@ func allScenarios(o *options) []scenario {
 		sat("otlp-grpc-100", "OTLP gRPC, 100 spans/request", loadgen.OTLPGRPC, 100, 8),
 		sat("jaeger-thrift-1000", "Jaeger Thrift HTTP, 1,000 spans/request", loadgen.JaegerThriftHTTP, 1000, 4),
 		sat("zipkin-json-1000", "Zipkin v2 JSON, 1,000 spans/request", loadgen.ZipkinJSON, 1000, 4),
+		sat("zipkin-json-100", "Zipkin v2 JSON, 100 spans/request", loadgen.ZipkinJSON, 100, 8),
+		sat("zipkin-proto-1000", "Zipkin v2 proto3, 1,000 spans/request", loadgen.ZipkinProto, 1000, 4),
 		sat("datadog-v04-1000", "Datadog v0.4 msgpack, 1,000 spans/request", loadgen.DatadogV04, 1000, 4),
 		sat("datadog-v1-1000", "Datadog v1.0 msgpack, 1,000 spans/request", loadgen.DatadogV1, 1000, 4),
 		f10k,

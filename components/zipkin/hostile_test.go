@@ -1,0 +1,72 @@
+package zipkin
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hostileBodies are shapes that would make a naive decoder superlinear:
+// one span with very many tags (pdata's Put* scan the map), many duplicate
+// keys, a new scope or service in every span, deep nesting, many events.
+func hostileBodies() map[string]string {
+	var b strings.Builder
+	tags := func(n int, key func(i int) string) string {
+		b.Reset()
+		b.WriteString(`[{"traceId":"01","id":"01","tags":{`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `%q:"v%d"`, key(i), i)
+		}
+		b.WriteString(`}}]`)
+		return b.String()
+	}
+	spans := func(n int, span func(i int) string) string {
+		b.Reset()
+		b.WriteByte('[')
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(span(i))
+		}
+		b.WriteByte(']')
+		return b.String()
+	}
+	return map[string]string{
+		"distinct tags":  tags(40000, func(i int) string { return fmt.Sprintf("k%d", i) }),
+		"duplicate tags": tags(40000, func(i int) string { return "k" }),
+		"scope per span": spans(10000, func(i int) string {
+			return fmt.Sprintf(`{"id":"%x","localEndpoint":{"serviceName":"s"},"tags":{"otel.scope.name":"s%d"}}`, i+1, i)
+		}),
+		"service per span": spans(10000, func(i int) string {
+			return fmt.Sprintf(`{"id":"%x","localEndpoint":{"serviceName":"s%d"},"tags":{"host.name":"h"}}`, i+1, i)
+		}),
+		"deep nesting": `[{"id":"01","x":` + strings.Repeat(`[`, 9990) + strings.Repeat(`]`, 9990) + `}]`,
+		"events": spans(2000, func(i int) string {
+			return fmt.Sprintf(`{"id":"%x","annotations":[{"timestamp":1,"value":"e|{\"a\":1}|0"},{"timestamp":2,"value":"f"}]}`, i+1)
+		}),
+	}
+}
+
+// TestHostileBodiesCostLinearMemory bounds the heap a decode allocates by a
+// constant times the body size, for each hostile shape.
+func TestHostileBodiesCostLinearMemory(t *testing.T) {
+	for name, body := range hostileBodies() {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			td, res, err := DecodeV2JSON([]byte(body), Options{})
+			runtime.ReadMemStats(&after)
+			require.NoError(t, err)
+			require.Equal(t, res.Spans, td.SpanCount())
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64*len(body)), "heap per body byte")
+		})
+	}
+}
