@@ -15,7 +15,8 @@ import (
 )
 
 func run(params otelcol.CollectorSettings) error {
-	cmd := otelcol.NewCommand(params)
+	cmd := otelcol.NewCommand(withBuildInfo(params))
+	setVersionTemplate(cmd)
 	cli.Register(cmd)
 	err := cmd.Execute()
 	// main.go exits 1 on any error; our subcommands also distinguish usage and I/O errors (2).
