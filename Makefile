@@ -33,14 +33,37 @@ run: build ## build if needed, then run the distro on distro/config.yaml (Ctrl-C
 .PHONY: build
 build: $(BINARY) ## build bin/otelcol-bridge from the committed ocb sources
 
-$(BINARY): $(BUILD_INPUTS)
+# Build metadata that `otelcol-bridge --version` prints (distro/otelcol-bridge/buildinfo.go).
+# VERSION: the release tag (v1.2.3 -> 1.2.3) when HEAD has one, else the manifest's version.
+# BUILD_DATE is the commit's date, not the wall clock, so that rebuilding a commit gives the
+# same bytes (-trimpath, no VCS stamping, fixed ldflags); SOURCE_DATE_EPOCH does the same
+# for image, archive and package timestamps.
+MANIFEST_VERSION  := $(shell awk '$$1 == "version:" {print $$2; exit}' builder-config.yaml)
+GIT_TAG           := $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null)
+VERSION           ?= $(if $(GIT_TAG),$(GIT_TAG:v%=%),$(MANIFEST_VERSION))
+COMMIT            ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+BUILD_DATE        ?= $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
+export SOURCE_DATE_EPOCH
+GO_LDFLAGS        := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
+# Rewritten only when the flags change, so a new commit relinks the binary.
+BUILD_STAMP       := bin/.ldflags
+
+.PHONY: FORCE
+$(BUILD_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	cd $(DISTRO_DIR) && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o $@ .
+	@echo '$(GO_LDFLAGS)' | cmp -s - $@ || echo '$(GO_LDFLAGS)' > $@
+
+$(BINARY): $(BUILD_INPUTS) $(BUILD_STAMP)
+	@mkdir -p $(dir $@)
+	cd $(DISTRO_DIR) && CGO_ENABLED=0 go build -trimpath -ldflags='$(GO_LDFLAGS)' -o $@ .
 
 MDATAGEN := $(TOOLS_BIN)/mdatagen
 HELM     := $(TOOLS_BIN)/helm
 JAEGER   := $(TOOLS_BIN)/jaeger
-IMAGE    ?= otelcol-bridge:0.1.0-dev
+# Prometheus for the metrics e2e tests, built from its Go module (tools/prometheus): no root,
+# no apt. PROMETHEUS_BIN=/usr/bin/prometheus uses an installed one instead.
+PROMETHEUS_BIN ?= $(TOOLS_BIN)/prometheus
 
 # mdatagen is built from tools/go.mod (`go install mdatagen@version` fails: the proxy has no
 # version list for it, which `go install` needs for its deprecation check).
@@ -88,6 +111,11 @@ unit: ## unit tests of our own module (race detector on); the Helm tests run in 
 $(JAEGER): tools/jaeger/go.mod tools/jaeger/go.sum
 	cd tools/jaeger && go build -o $(JAEGER) github.com/jaegertracing/jaeger/cmd/jaeger
 
+# remove_all_sd leaves out the cloud service discoveries (the tests use static targets), which
+# halves the build. Without the builtinassets tag the web UI is not embedded; the tests use the API only.
+$(TOOLS_BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
+	cd tools/prometheus && CGO_ENABLED=0 go build -trimpath -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
+
 $(HELM):
 	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
@@ -99,9 +127,6 @@ helm-test: $(HELM) build ## Helm chart: lint, goldens, strict Kubernetes decodin
 helm-golden: $(HELM) ## regenerate helm/otelcol-bridge/tests/golden from the examples (review the diff)
 	HELM_BIN=$(HELM) go test -count=1 ./test/helm/ -run TestExamplesMatchGolden -update
 
-.PHONY: image
-image: build ## container image from the Dockerfile (needs a Docker engine; this machine has none)
-	docker build -t $(IMAGE) .
 
 test/e2e/js/node_modules: test/e2e/js/package.json test/e2e/js/package-lock.json
 	cd test/e2e/js && npm ci --no-audit --no-fund --loglevel=error
@@ -112,8 +137,8 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 	@touch $@
 
 .PHONY: e2e
-e2e: build $(JAEGER) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
-	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
+e2e: build $(JAEGER) $(PROMETHEUS_BIN) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
+	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 .PHONY: test
 test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart
@@ -126,6 +151,8 @@ bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build +
 fuzz: ## run every Go fuzz target for FUZZTIME each (default 30s); not part of make test
 	./scripts/fuzz.sh
 
+include release.mk
+
 .PHONY: clean
-clean: ## remove build output and the default config's ./data
-	rm -rf bin data
+clean: ## remove build output, release artifacts and the default config's ./data
+	rm -rf bin data dist

@@ -16,7 +16,8 @@ import (
 )
 
 func run(params otelcol.CollectorSettings) error {
-	cmd := otelcol.NewCommand(params)
+	cmd := otelcol.NewCommand(withBuildInfo(params))
+	setVersionTemplate(cmd)
 	cli.SetComponents(func() (configschema.Kinds, error) {
 		f, err := params.Factories()
 		return configschema.Kinds{

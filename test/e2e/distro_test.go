@@ -74,9 +74,13 @@ func defaultConfigOnFreePorts(t *testing.T) (string, map[int]int) {
 	return cfg, mapping
 }
 
+// TestDefaultConfigValidates: the default config and the container image's default config
+// (distro/config.container.yaml) load in this build.
 func TestDefaultConfigValidates(t *testing.T) {
-	out, err := exec.Command(binaryPath(t), "validate", "--config", filepath.Join(repoRoot(t), "distro", "config.yaml")).CombinedOutput()
-	require.NoError(t, err, "validate distro/config.yaml: %s", out)
+	for _, name := range []string{"config.yaml", "config.container.yaml"} {
+		out, err := exec.Command(binaryPath(t), "validate", "--config", filepath.Join(repoRoot(t), "distro", name)).CombinedOutput()
+		require.NoError(t, err, "validate distro/%s: %s", name, out)
+	}
 }
 
 // TestDefaultConfigRuns runs the shipped default configuration (ports moved to free ones)
@@ -146,4 +150,27 @@ func TestDefaultConfigRuns(t *testing.T) {
 
 	require.NoError(t, c.Interrupt(), "clean shutdown on Ctrl-C (SIGINT), as `make run` promises")
 	assert.Contains(t, c.Log(), "Shutdown complete")
+}
+
+// TestVersionMetadata: `make build` stamps the version, the git commit and the commit's date
+// into the binary (distro/otelcol-bridge/buildinfo.go), and --version prints them.
+func TestVersionMetadata(t *testing.T) {
+	out, err := exec.Command(binaryPath(t), "--version").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	head, err := exec.Command("git", "-C", repoRoot(t), "rev-parse", "HEAD").Output()
+	require.NoError(t, err)
+	re := regexp.MustCompile(`^otelcol-bridge version (\S+)\ncommit: ([0-9a-f]{40})(-dirty)?\nbuilt: (\S+)\ngo: go\S+ \S+/\S+\n$`)
+	m := re.FindStringSubmatch(string(out))
+	require.NotNil(t, m, "--version output:\n%s", out)
+	assert.Equal(t, strings.TrimSpace(string(head)), m[2], "the commit the binary was built from")
+	_, err = time.Parse(time.RFC3339, m[4])
+	assert.NoError(t, err, "build date %q", m[4])
+	manifest, err := os.ReadFile(filepath.Join(repoRoot(t), "builder-config.yaml"))
+	require.NoError(t, err)
+	if !strings.Contains(m[1], ".") || !regexp.MustCompile(`(?m)^  version: `+regexp.QuoteMeta(m[1])+`$`).Match(manifest) {
+		// Not the manifest's version: then a release tag's.
+		tag, err := exec.Command("git", "-C", repoRoot(t), "describe", "--tags", "--exact-match").Output()
+		require.NoError(t, err, "version %q is neither the manifest's nor a tag's", m[1])
+		assert.Equal(t, "v"+m[1], strings.TrimSpace(string(tag)))
+	}
 }

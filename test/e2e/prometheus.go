@@ -11,31 +11,47 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// prometheusServer is a real Prometheus (Debian's package) on a free loopback port.
+// prometheusServer is a real Prometheus on a free loopback port.
 type prometheusServer struct {
 	Port int
 	log  *lockedBuffer
 }
 
-// startPrometheus runs /usr/bin/prometheus (or $PROMETHEUS_BIN) with a 1 s scrape of the
-// given targets and the remote-write receiver on, and waits until it is ready. With
-// nativeHistograms, Prometheus accepts native histograms (remote write needs it for
-// exponential histograms) and scrapes in protobuf, where they stay native too.
+// prometheusBinary finds Prometheus: $PROMETHEUS_BIN (the Makefile sets it), else the one
+// `make e2e` builds from its Go module into .tools/bin, else one on the PATH.
+func prometheusBinary(t testing.TB) string {
+	t.Helper()
+	if bin := os.Getenv("PROMETHEUS_BIN"); bin != "" {
+		if _, err := os.Stat(bin); err != nil {
+			t.Fatalf("PROMETHEUS_BIN=%s: %v", bin, err)
+		}
+		return bin
+	}
+	if bin, err := filepath.Abs("../../.tools/bin/prometheus"); err == nil {
+		if _, err := os.Stat(bin); err == nil {
+			return bin
+		}
+	}
+	if bin, err := exec.LookPath("prometheus"); err == nil {
+		return bin
+	}
+	t.Fatalf("Prometheus not found: run `make e2e` (it builds .tools/bin/prometheus from tools/prometheus) or set PROMETHEUS_BIN")
+	return ""
+}
+
+// startPrometheus runs Prometheus (prometheusBinary) with a 1 s scrape of the given targets
+// and the remote-write receiver on, and waits until it is ready. With nativeHistograms,
+// Prometheus also scrapes native histograms (in protobuf), where they stay native.
 func startPrometheus(t testing.TB, nativeHistograms bool, targets ...string) *prometheusServer {
 	t.Helper()
-	bin := os.Getenv("PROMETHEUS_BIN")
-	if bin == "" {
-		bin = "/usr/bin/prometheus"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("Prometheus not found at %s (`apt-get install prometheus`; .ci/run installs it): %v", bin, err)
-	}
+	bin := prometheusBinary(t)
 	dir := t.TempDir()
 	quoted, _ := json.Marshal(targets)
 	cfg := fmt.Sprintf(`global:
@@ -49,6 +65,11 @@ scrape_configs:
 	if len(targets) == 0 {
 		cfg = "global:\n  scrape_interval: 1s\n"
 	}
+	if nativeHistograms {
+		// Prometheus 3.8 and later take native histograms over remote write as they come,
+		// and scrape them when this is set (the old --enable-feature=native-histograms is a no-op).
+		cfg = strings.Replace(cfg, "global:\n", "global:\n  scrape_native_histograms: true\n", 1)
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o600))
 	port := freePorts(t, 1)[0]
 	logBuf := &lockedBuffer{}
@@ -57,9 +78,6 @@ scrape_configs:
 		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
 		"--web.enable-remote-write-receiver",
-	}
-	if nativeHistograms {
-		args = append(args, "--enable-feature=native-histograms")
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logBuf, logBuf
