@@ -1,5 +1,5 @@
 //go:build !race
 
-package logredactionprocessor
+package piiredactionprocessor
 
 const raceEnabled = false

@@ -1,6 +1,6 @@
 //go:build race
 
-package logredactionprocessor
+package piiredactionprocessor
 
 // The race detector makes sync.Pool drop items at random, so allocation counts are only
 // meaningful without it.

@@ -1,4 +1,4 @@
-package logredactionprocessor
+package piiredactionprocessor
 
 import (
 	"bufio"
@@ -91,7 +91,7 @@ func newContrib(tb testing.TB) processor.Logs {
 	return p
 }
 
-// BenchmarkLogs runs the same batch through log_redaction (preset all) and contrib's
+// BenchmarkLogs runs the same batch through pii_redaction (preset all) and contrib's
 // redaction processor (equivalent regexes), both built by their factories. "corpus" is
 // every line of components/pii/testdata/corpus.jsonl (1,204 records, 57% with a secret);
 // "clean" is only its 520 hard negatives. Each iteration redacts a fresh copy of the batch;
@@ -107,7 +107,7 @@ func BenchmarkLogs(b *testing.B) {
 		for _, impl := range []struct {
 			name string
 			make func(testing.TB) processor.Logs
-		}{{"log_redaction", newOurs}, {"contrib_redaction", newContrib}} {
+		}{{"pii_redaction", newOurs}, {"contrib_redaction", newContrib}} {
 			b.Run(data+"/"+impl.name, func(b *testing.B) {
 				p := impl.make(b)
 				ctx := context.Background()

@@ -13,22 +13,23 @@ import (
 )
 
 func Meter(settings component.TelemetrySettings) metric.Meter {
-	return settings.MeterProvider.Meter("github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor")
+	return settings.MeterProvider.Meter("github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor")
 }
 
 func Tracer(settings component.TelemetrySettings) trace.Tracer {
-	return settings.TracerProvider.Tracer("github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor")
+	return settings.TracerProvider.Tracer("github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor")
 }
 
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                             metric.Meter
-	mu                                sync.Mutex
-	registrations                     []metric.Registration
-	ProcessorLogRedactionDroppedItems metric.Int64Counter
-	ProcessorLogRedactionFailures     metric.Int64Counter
-	ProcessorLogRedactionRedactions   metric.Int64Counter
+	meter                                metric.Meter
+	mu                                   sync.Mutex
+	registrations                        []metric.Registration
+	ProcessorLogRedactionDroppedItems    metric.Int64Counter
+	ProcessorLogRedactionFailures        metric.Int64Counter
+	ProcessorLogRedactionRedactions      metric.Int64Counter
+	ProcessorLogRedactionUnscannedValues metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -62,7 +63,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ProcessorLogRedactionDroppedItems, err = builder.meter.Int64Counter(
 		"otelcol_processor_log_redaction_dropped_items",
-		metric.WithDescription("Number of log records or spans dropped by a rule whose action is drop. [Development]"),
+		metric.WithDescription("Number of log records, spans or metric data points dropped by a rule whose action is drop. [Development]"),
 		metric.WithUnit("{item}"),
 	)
 	errs = errors.Join(errs, err)
@@ -76,6 +77,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_log_redaction_redactions",
 		metric.WithDescription("Number of matches redacted, by rule, action and signal. [Development]"),
 		metric.WithUnit("{redaction}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorLogRedactionUnscannedValues, err = builder.meter.Int64Counter(
+		"otelcol_processor_log_redaction_unscanned_values",
+		metric.WithDescription("Number of bytes values left as they are because they are not valid UTF-8 text (text detectors cannot scan them). [Development]"),
+		metric.WithUnit("{value}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -1,4 +1,4 @@
-package logredactionprocessor
+package piiredactionprocessor
 
 import (
 	"path/filepath"
@@ -10,13 +10,16 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
-	"github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor/internal/metadata"
+	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadata"
 )
 
 func TestEmptyConfigGivesDefaults(t *testing.T) {
 	cfg := createDefaultConfig()
 	require.NoError(t, confmap.New().Unmarshal(cfg))
-	assert.Equal(t, &Config{Presets: []string{"secrets"}, Action: "mask", Mask: "****", KeepLast: 4}, cfg)
+	assert.Equal(t, &Config{
+		Presets: []string{"secrets"}, Action: "mask", Mask: "****", KeepLast: 4,
+		ResourceAttributes: true, ScopeAttributes: true,
+	}, cfg)
 	assert.NoError(t, confmap.Validate(cfg))
 }
 
@@ -43,6 +46,7 @@ func TestLoadConfig(t *testing.T) {
 					{Name: "loose_card", Pattern: "[0-9]{16}", Validator: "luhn"},
 				},
 				AllowedKeys:        []string{"trace.note", "http.route"},
+				AllowedSubtrees:    []string{"audit.raw"},
 				ResourceAttributes: true, ScopeAttributes: true,
 				Skip: []SkipCondition{
 					{ResourceAttribute: "service.name", Equals: "audit-exporter"},

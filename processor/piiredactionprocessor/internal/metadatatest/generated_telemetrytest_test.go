@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
-	"github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor/internal/metadata"
+	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadata"
 	"go.opentelemetry.io/collector/component/componenttest"
 )
 
@@ -22,6 +22,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorLogRedactionDroppedItems.Add(context.Background(), 1)
 	tb.ProcessorLogRedactionFailures.Add(context.Background(), 1)
 	tb.ProcessorLogRedactionRedactions.Add(context.Background(), 1)
+	tb.ProcessorLogRedactionUnscannedValues.Add(context.Background(), 1)
 	AssertEqualProcessorLogRedactionDroppedItems(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -29,6 +30,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorLogRedactionRedactions(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorLogRedactionUnscannedValues(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

@@ -1,4 +1,4 @@
-package logredactionprocessor
+package piiredactionprocessor
 
 import (
 	"context"
@@ -15,14 +15,15 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
-	"github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor/internal/metadata"
-	"github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor/internal/metadatatest"
+	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadata"
+	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadatatest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*/input.yaml and output.yaml")
@@ -277,16 +278,46 @@ func TestNoAllocationWhenNothingMatches(t *testing.T) {
 		m.PutStr("k", "v 2024-01-15T10:22:33Z")
 		m.PutEmptySlice("list").AppendEmpty().SetStr("1.24.3")
 	}
+	rl := ld.ResourceLogs().At(0)
+	rl.Resource().Attributes().PutStr("service.name", "checkout")
+	rl.ScopeLogs().At(0).Scope().SetName("checkout/http")
+	lr := sl.LogRecords().AppendEmpty()
+	lr.SetEventName("order.shipped")
+	lr.Body().SetEmptyBytes().FromRaw([]byte(`{"order":"ORD-2024-000123","ms":12}`))
+	lr.Attributes().PutEmptyBytes("blob").FromRaw([]byte("ok"))
+	lr.Attributes().PutDouble("duration_ms", 12.5)
+	lr.Attributes().PutDouble("bytes", 1234567890123)
 	td := ptrace.NewTraces()
-	span := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("host.name", "node-7")
+	span := rs.ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	span.SetName("GET /api/v1/orders/{id}")
 	span.Attributes().PutStr("db.statement", "SELECT id FROM orders WHERE id = $1")
-	span.Events().AppendEmpty().Attributes().PutStr("exception.message", "timeout after 30s")
+	ev := span.Events().AppendEmpty()
+	ev.SetName("exception")
+	ev.Attributes().PutStr("exception.message", "timeout after 30s")
+	span.Links().AppendEmpty().Attributes().PutInt("link.index", 3)
+	span.Status().SetMessage("deadline exceeded")
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("service.name", "checkout")
+	m := rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName("http.server.request.duration")
+	m.SetDescription("Duration of HTTP server requests.")
+	hdp := m.SetEmptyHistogram().DataPoints().AppendEmpty()
+	hdp.Attributes().PutStr("http.route", "/api/v1/orders/{id}")
+	hdp.Attributes().PutInt("http.response.status_code", 200)
+	hdp.Exemplars().AppendEmpty().FilteredAttributes().PutStr("user.tier", "gold")
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(100, func() {
 		_, _ = r.processLogs(ctx, ld)
 		_, _ = r.processTraces(ctx, td)
+		_, _ = r.processMetrics(ctx, md)
 	})
 	assert.Zero(t, allocs)
+	for name, f := range map[string]func(){"logs": func() { _, _ = r.processLogs(ctx, ld) }, "traces": func() { _, _ = r.processTraces(ctx, td) }, "metrics": func() { _, _ = r.processMetrics(ctx, md) }} {
+		assert.Zero(t, testing.AllocsPerRun(100, f), name)
+	}
 }
 
 var metricdatatestIgnore = []metricdatatest.Option{metricdatatest.IgnoreTimestamp()}

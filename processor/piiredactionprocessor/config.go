@@ -1,4 +1,4 @@
-package logredactionprocessor
+package piiredactionprocessor
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ import (
 // should be at least as long as the hash output (32 bytes).
 const minHMACKeyLen = 32
 
-// Config configures the log_redaction processor.
+// Config configures the pii_redaction processor (and its deprecated alias log_redaction).
 type Config struct {
 	// Presets are named detector sets: pci, secrets, pii, all. Default: [secrets].
 	Presets []string `mapstructure:"presets"`
@@ -42,11 +42,19 @@ type Config struct {
 	HMACKeyFile string `mapstructure:"hmac_key_file"`
 	// CustomRules are user-written regex rules, run after the detectors.
 	CustomRules []CustomRuleConfig `mapstructure:"custom_rules"`
-	// AllowedKeys are attribute (and body map) keys whose values are never touched.
+	// AllowedKeys are attribute (and body map) keys, at any depth and on every placement
+	// (resource and scope included), whose own value is never touched. A map or slice
+	// under an allowed key is still scanned: the exemption is for the key's value, not for
+	// a subtree that may carry anything.
 	AllowedKeys []string `mapstructure:"allowed_keys"`
-	// ResourceAttributes also redacts resource attributes.
+	// AllowedSubtrees are keys whose value and everything nested under it is never
+	// touched. Set it explicitly for the rare map that must pass whole.
+	AllowedSubtrees []string `mapstructure:"allowed_subtrees"`
+	// ResourceAttributes redacts resource attributes (on by default: backends store and
+	// index them). Turn off only with a reason; to exempt single keys use allowed_keys.
 	ResourceAttributes bool `mapstructure:"resource_attributes"`
-	// ScopeAttributes also redacts instrumentation scope attributes.
+	// ScopeAttributes redacts the instrumentation scope's name and attributes (on by
+	// default).
 	ScopeAttributes bool `mapstructure:"scope_attributes"`
 	// Skip leaves a log record or span untouched when any condition holds.
 	Skip []SkipCondition `mapstructure:"skip"`
