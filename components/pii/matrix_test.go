@@ -57,3 +57,22 @@ func TestMatrixNumbers(t *testing.T) {
 	_, _, ok := e.RedactDouble("price", 12.5, nil)
 	assert.False(t, ok)
 }
+
+// TestIssue15Reports: the exact strings that reached ./data unmasked in issue 15.
+func TestIssue15Reports(t *testing.T) {
+	e, err := pii.New(pii.Config{Presets: []string{pii.PresetSecrets}})
+	require.NoError(t, err)
+	aws := "AKIA" + "ZXCVBNMASDFG2345"
+	for text, secret := range map[string]string{
+		"password\t=hunter2Hunter2":                           "hunter2Hunter2",
+		`{"password"=>"hunter2Hunter2"}`:                      "hunter2Hunter2",
+		"token%3D" + aws:                                      aws,
+		"q=1%26token%3D" + aws + "%26x%3D2":                   aws,
+		"id%3D" + aws:                                         aws,
+		"login password=hunter2Hunter2 card 4111111111111111": "4111111111111111",
+		"GET /v1/cards/4111111111111111/charge":               "4111111111111111",
+	} {
+		out, _ := e.Redact(text, nil)
+		assert.NotContains(t, out, secret, text)
+	}
+}

@@ -158,6 +158,13 @@ func (cfg *Config) Validate() error {
 			hashes = hashes || a == pii.ActionHash
 		}
 	}
+	for field, keys := range map[string][]string{"allowed_keys": cfg.AllowedKeys, "allowed_subtrees": cfg.AllowedSubtrees} {
+		for i, k := range keys {
+			if k == "" {
+				errs = append(errs, fmt.Errorf("%s[%d]: must not be empty", field, i))
+			}
+		}
+	}
 	for i, s := range cfg.Skip {
 		if (s.Attribute == "") == (s.ResourceAttribute == "") {
 			errs = append(errs, fmt.Errorf("skip[%d]: set exactly one of attribute and resource_attribute", i))

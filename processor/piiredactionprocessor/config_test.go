@@ -67,6 +67,7 @@ func TestLoadConfig(t *testing.T) {
 		{id: component.NewIDWithName(metadata.Type, "bad_skip"), validateErr: "skip[0]: set exactly one of attribute and resource_attribute"},
 		{id: component.NewIDWithName(metadata.Type, "empty_mask"), validateErr: "mask: must not be empty"},
 		{id: component.NewIDWithName(metadata.Type, "typo"), unmarshalErr: "has invalid keys: presest"},
+		{id: component.NewIDWithName(metadata.Type, "empty_allowed_subtree"), validateErr: "allowed_subtrees[1]: must not be empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {

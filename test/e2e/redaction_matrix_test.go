@@ -49,6 +49,9 @@ var matrixPresets = []struct{ name, presets string }{
 // piitest.CaseKey) so a leak is traced back to its placement.
 type matrixCase struct {
 	id, placement, needle string
+	// detector finds needle; cases whose detector the preset does not turn on are not
+	// checked.
+	detector string
 }
 
 func TestRedactionMatrix(t *testing.T) {
@@ -66,8 +69,11 @@ func TestRedactionMatrix(t *testing.T) {
 			c := startCollectorIn(t, dir, cfg, port[13133])
 
 			cases := sendMatrix(t, port[4317], presets)
-			cases = append(cases, sendSDKSpan(t, port[4317])...)
-			cases = append(cases, sendDatadog(t, port[8126])...)
+			for _, mc := range append(sendSDKSpan(t, port[4317]), sendDatadog(t, port[8126])...) {
+				if piitest.Enabled(presets, mc.detector) {
+					cases = append(cases, mc)
+				}
+			}
 
 			texts := waitForCases(t, c, cases)
 			leaks := map[string]int{}
@@ -91,9 +97,9 @@ func sendMatrix(t *testing.T, grpcPort int, presets []string) []matrixCase {
 	defer conn.Close()
 	ctx := context.Background()
 	var cases []matrixCase
-	add := func(signal, placement, label, needle string) string {
+	add := func(placement, label, needle, detector string) string {
 		id := fmt.Sprintf("%s|%s|%d", placement, label, len(cases))
-		cases = append(cases, matrixCase{id: id, placement: placement, needle: needle})
+		cases = append(cases, matrixCase{id: id, placement: placement, needle: needle, detector: detector})
 		return id
 	}
 	for _, pl := range piitest.TextPlacements() {
@@ -102,7 +108,7 @@ func sendMatrix(t *testing.T, grpcPort int, presets []string) []matrixCase {
 			if !piitest.Enabled(presets, s.Detector) {
 				continue
 			}
-			id := add(pl.Signal, pl.Name, s.Detector+"/"+s.Form, s.Needle)
+			id := add(pl.Name, s.Detector+"/"+s.Form, s.Needle, s.Detector)
 			switch pl.Signal {
 			case "traces":
 				rs := td.ResourceSpans().AppendEmpty()
@@ -126,7 +132,7 @@ func sendMatrix(t *testing.T, grpcPort int, presets []string) []matrixCase {
 			if !piitest.Enabled(presets, n.Detector) {
 				continue
 			}
-			id := add(pl.Signal, pl.Name, n.Detector+"/"+n.Key, strconv.FormatInt(n.Value, 10))
+			id := add(pl.Name, n.Detector+"/"+n.Key, strconv.FormatInt(n.Value, 10), n.Detector)
 			switch pl.Signal {
 			case "traces":
 				rs := td.ResourceSpans().AppendEmpty()
@@ -179,9 +185,9 @@ func sendSDKSpan(t *testing.T, grpcPort int) []matrixCase {
 	span.End()
 	require.NoError(t, tp.Shutdown(ctx))
 	return []matrixCase{
-		{id: "sdk|resource", placement: "sdk.span.name", needle: card},
-		{id: "sdk|resource", placement: "sdk.span.event.name", needle: token},
-		{id: "sdk|resource", placement: "sdk.resource.attribute", needle: token[4:]},
+		{id: "sdk|resource", placement: "sdk.span.name", needle: card, detector: pii.DetectorCreditCard},
+		{id: "sdk|resource", placement: "sdk.span.event.name", needle: token, detector: pii.DetectorGitHubToken},
+		{id: "sdk|resource", placement: "sdk.resource.attribute", needle: token[4:], detector: pii.DetectorGitHubToken},
 	}
 }
 
@@ -212,19 +218,21 @@ func sendDatadog(t *testing.T, ddPort int) []matrixCase {
 	post("/v0.4/traces", "application/json", spans)
 	post("/api/v2/logs", "application/json", []map[string]any{{
 		"message": "login ok", "service": "dd-matrix", "hostname": "node-1",
-		"ddtags": "env:prod," + token + "," + piitest.CaseKey + ":dd|log",
+		"ddtags": "env:prod," + token + "," + card + "," + piitest.CaseKey + ":dd|log",
 	}})
 	post("/api/v1/series", "application/json", map[string]any{"series": []map[string]any{{
 		"metric": "dd.matrix.requests", "points": [][]any{{1700000000, 1}}, "type": "count",
-		"tags": []string{"env:prod", token, piitest.CaseKey + ":dd|series"},
+		"tags": []string{"env:prod", token, "order:" + card, piitest.CaseKey + ":dd|series"},
 	}}})
 	return []matrixCase{
-		{id: "dd|trace", placement: "datadog.resource(span.name)", needle: card},
-		{id: "dd|trace", placement: "datadog.resource(span.name).token", needle: token},
-		{id: "dd|trace", placement: "datadog.metrics(double)", needle: "4111111111111111"},
-		{id: "dd|trace", placement: "datadog.meta.url_encoded", needle: "hunter2Hunter2"},
-		{id: "dd|log", placement: "datadog.ddtags(log)", needle: token},
-		{id: "dd|series", placement: "datadog.tags(series)", needle: token},
+		{id: "dd|trace", placement: "datadog.resource(span.name)", needle: card, detector: pii.DetectorCreditCard},
+		{id: "dd|trace", placement: "datadog.resource(span.name).token", needle: token, detector: pii.DetectorGitHubToken},
+		{id: "dd|trace", placement: "datadog.metrics(double)", needle: "4111111111111111", detector: pii.DetectorCreditCard},
+		{id: "dd|trace", placement: "datadog.meta.url_encoded", needle: "hunter2Hunter2", detector: pii.DetectorSecretKV},
+		{id: "dd|log", placement: "datadog.ddtags(log)", needle: token, detector: pii.DetectorGitHubToken},
+		{id: "dd|log", placement: "datadog.ddtags(log).card", needle: card, detector: pii.DetectorCreditCard},
+		{id: "dd|series", placement: "datadog.tags(series)", needle: token, detector: pii.DetectorGitHubToken},
+		{id: "dd|series", placement: "datadog.tags(series).card", needle: card, detector: pii.DetectorCreditCard},
 	}
 }
 
@@ -298,4 +306,26 @@ func caseIn(text string) string {
 		rest = rest[:j]
 	}
 	return rest
+}
+
+// TestRedactionDeprecatedAlias: a config that still says log_redaction loads, warns at
+// start naming pii_redaction, and redacts.
+func TestRedactionDeprecatedAlias(t *testing.T) {
+	p := freePorts(t, 3)
+	health, grpcPort, telemetry := p[0], p[1], p[2]
+	cfg := strings.ReplaceAll(fmt.Sprintf(redactionConfig, health, grpcPort, telemetry), "pii_redaction", "log_redaction")
+	c := startCollector(t, cfg, health)
+	waitFor(t, "the deprecation warning in the collector log", func() bool {
+		return strings.Contains(c.Log(), "deprecated_type") && strings.Contains(c.Log(), `"type": "pii_redaction"`)
+	})
+
+	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", grpcPort), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	defer conn.Close()
+	ld := plog.NewLogs()
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("password\t=" + e2ePassword)
+	export(context.Background(), t, conn, ptrace.NewTraces(), ld, pmetric.NewMetrics())
+	lines := waitForLines(t, c.Path("logs.jsonl"), 1)
+	assert.NotContains(t, string(lines[0]), e2ePassword)
+	assert.Contains(t, string(lines[0]), "****")
 }
