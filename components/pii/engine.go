@@ -397,7 +397,7 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 		} else {
 			start, end, rule = e.matchPunct(s, i, last)
 			if rule < 0 {
-				if _, ok := percentByte(s, i); ok {
+				if c == '%' && i+2 < n && isHex(s[i+1]) && isHex(s[i+2]) {
 					i += 3
 					wordStart = i
 					continue

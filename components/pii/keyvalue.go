@@ -95,8 +95,9 @@ func percentByte(s string, i int) (byte, bool) {
 // "%20" a space, "%22" a quote), so an encoded query string splits where its decoded form
 // would.
 func valueEndAt(s string, j int) bool {
-	if isValueEnd(s[j]) {
-		return true
+	c := s[j]
+	if c != '%' {
+		return isValueEnd(c)
 	}
 	c, ok := percentByte(s, j)
 	return ok && isValueEnd(c)
