@@ -9,6 +9,11 @@ import (
 	"github.com/otelcol-bridge/otelcol-bridge/components/pii"
 )
 
+const (
+	initialBuf   = 512
+	maxPooledBuf = 64 << 10
+)
+
 // redactBytes scans a bytes value as text when it is valid UTF-8: SDKs and receivers put
 // request bodies, headers and protobuf string fields there, and backends render them. A
 // value that is not UTF-8 (an image, a compressed blob) cannot be scanned by text
@@ -21,7 +26,13 @@ func (r *redactor) redactBytes(key string, v pcommon.Value, st *pii.Stats) pii.A
 	// ByteSlice.AsRaw copies into a new slice; a pooled scratch buffer keeps the
 	// nothing-matched path free of allocations.
 	bufp := r.bufs.Get().(*[]byte)
-	defer r.bufs.Put(bufp)
+	defer func() {
+		// A pooled buffer does not keep the capacity of one huge value.
+		if cap(*bufp) > maxPooledBuf {
+			*bufp = make([]byte, 0, initialBuf)
+		}
+		r.bufs.Put(bufp)
+	}()
 	buf := (*bufp)[:0]
 	for _, b := range bs.All() {
 		buf = append(buf, b)

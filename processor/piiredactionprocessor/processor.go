@@ -91,7 +91,7 @@ func newRedactor(set processor.Settings, cfg *Config) (*redactor, error) {
 		}
 	}
 	r.stats.New = func() any { return engine.NewStats() }
-	r.bufs.New = func() any { b := make([]byte, 0, 512); return &b }
+	r.bufs.New = func() any { b := make([]byte, 0, initialBuf); return &b }
 	for sig := range numSignals {
 		sigAttr := attribute.String("signal", signalNames[sig])
 		r.signalOpts[sig] = metric.WithAttributeSet(attribute.NewSet(sigAttr))
