@@ -108,7 +108,9 @@ func Forms() []Form {
 			return "q=a%26" + k + "%3D" + url.QueryEscape(v) + "%26page%3D2"
 		}},
 		{Name: "url_query", URL: true, Render: func(k, v string) string { return "GET /cb?state=1&" + k + "=" + v + "&page=2 HTTP/1.1" }},
-		{Name: "url_path", URL: true, Render: func(k, v string) string { return "GET /api/v1/" + k + "/" + v + "/orders HTTP/1.1" }},
+		// The value right after a numeric path segment ("/v1/"), which a date-like
+		// "12/25/2024" rule must not swallow.
+		{Name: "url_path", URL: true, Render: func(k, v string) string { return "GET /api/v1/" + v + "/" + k + " HTTP/1.1" }},
 	}
 }
 
