@@ -7,6 +7,6 @@
 // expressions; custom regex rules run only when their literal prefilter is present. When
 // nothing matches, Redact returns its input and allocates nothing.
 //
-// The package has no collector plumbing, so the log_redaction processor and the benchmarks
+// The package has no collector plumbing, so the pii_redaction processor and the benchmarks
 // run exactly the same code.
 package pii // import "github.com/otelcol-bridge/otelcol-bridge/components/pii"

@@ -110,12 +110,15 @@ type Stats struct {
 	Total uint64
 	// Failures counts values that were masked whole because redacting them failed.
 	Failures uint64
+	// Skipped counts values the caller could not scan as text (bytes that are not UTF-8);
+	// the engine never sets it.
+	Skipped uint64
 }
 
 // Reset zeroes the counters.
 func (s *Stats) Reset() {
 	clear(s.Hits)
-	s.Total, s.Failures = 0, 0
+	s.Total, s.Failures, s.Skipped = 0, 0, 0
 }
 
 type customRule struct {
@@ -323,30 +326,6 @@ func (e *Engine) RedactValue(key, s string, st *Stats) (out string, act Action) 
 	return e.redact(s, st)
 }
 
-// RedactInt checks an integer value: the whole value is replaced when key is named like a
-// secret, or when credit_card is on and the number is a valid card number. ok is false
-// when the value stays as it is.
-func (e *Engine) RedactInt(key string, v int64, st *Stats) (out string, act Action, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, act, ok = e.mask, ActionMask, true
-			e.failed(st)
-		}
-	}()
-	rule := e.secretKeyRule(key)
-	if rule < 0 && e.on(dCard) && v >= 1e12 {
-		var buf [20]byte
-		if ValidCard(string(strconv.AppendInt(buf[:0], v, 10))) {
-			rule = e.ruleOf[dCard]
-		}
-	}
-	if rule < 0 {
-		return "", ActionNone, false
-	}
-	e.hit(st, rule)
-	return e.replaceWhole(strconv.FormatInt(v, 10), rule), e.rules[rule].Action, true
-}
-
 // IsSecretKey reports whether values under key are replaced whole.
 func (e *Engine) IsSecretKey(key string) bool { return e.secretKeyRule(key) >= 0 }
 
@@ -395,6 +374,9 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 	act := ActionNone
 	last := 0
 	n := len(s)
+	// wordStart is where a URL escape ended: "%3DAKIA..." and "%204111..." start a word
+	// there although the escape's last hex digit is a word character.
+	wordStart := -1
 	for i := 0; i < n; {
 		c := s[i]
 		if !e.trig[c] {
@@ -403,7 +385,7 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 		}
 		var start, end, rule int
 		if isWord(c) {
-			if i > 0 && isWord(s[i-1]) {
+			if i > 0 && isWord(s[i-1]) && i != wordStart {
 				i = skipWord(s, i)
 				continue
 			}
@@ -415,6 +397,11 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 		} else {
 			start, end, rule = e.matchPunct(s, i, last)
 			if rule < 0 {
+				if c == '%' && i+2 < n && isHex(s[i+1]) && isHex(s[i+2]) {
+					i += 3
+					wordStart = i
+					continue
+				}
 				i++
 				continue
 			}

@@ -26,20 +26,7 @@ func secretKeyKind(key string) (detector, bool) {
 		return 0, false
 	}
 	var buf [128]byte
-	n := 0
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case isLower(c) || isDigit(c):
-		case isUpper(c):
-			c += 'a' - 'A'
-		default:
-			continue
-		}
-		buf[n] = c
-		n++
-	}
-	norm := buf[:n]
+	norm := normKey(key, &buf)
 	matched := false
 	for _, suf := range secretSuffixes {
 		if len(norm) >= len(suf) && string(norm[len(norm)-len(suf):]) == suf {
@@ -85,15 +72,70 @@ func isValueEnd(c byte) bool {
 	return false
 }
 
-// matchAssignment runs at '=' or ':' and returns the value span when the key before it
-// names a secret: key=value, key: value, "key":"value", 'key': 'value', ?key=value&,
-// and JSON escaped inside a string (\"key\":\"value\").
+// unhex decodes one hex digit; the caller has checked isHex.
+func unhex(c byte) byte {
+	switch {
+	case isDigit(c):
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// percentByte decodes the URL escape "%XX" at i, or reports false.
+func percentByte(s string, i int) (byte, bool) {
+	if i+2 >= len(s) || s[i] != '%' || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		return 0, false
+	}
+	return unhex(s[i+1])<<4 | unhex(s[i+2]), true
+}
+
+// valueEndAt: a value ends at a delimiter, written plainly or URL-encoded ("%26" is '&',
+// "%20" a space, "%22" a quote), so an encoded query string splits where its decoded form
+// would.
+func valueEndAt(s string, j int) bool {
+	c := s[j]
+	if c != '%' {
+		return isValueEnd(c)
+	}
+	c, ok := percentByte(s, j)
+	return ok && isValueEnd(c)
+}
+
+// assignmentOp returns the length of the assignment operator at i: '=', ':', "=>" (Ruby
+// hashes), or "%3D"/"%3A" (URL-encoded '=' and ':'); 0 when there is none.
+func assignmentOp(s string, i int) int {
+	switch s[i] {
+	case '=':
+		if i+1 < len(s) && s[i+1] == '>' {
+			return 2
+		}
+		return 1
+	case ':':
+		return 1
+	case '%':
+		if c, ok := percentByte(s, i); ok && (c == '=' || c == ':') {
+			return 3
+		}
+	}
+	return 0
+}
+
+// matchAssignment runs at '=', ':', "=>" or an encoded '='/':' and returns the value span
+// when the key before it names a secret: key=value, key : value, key\t=value, "key":"value",
+// 'key': 'value', {"key"=>"value"}, {u'key': u'value'}, ?key=value&, key%3Dvalue%26, and
+// JSON escaped inside a string (\"key\":\"value\").
 func matchAssignment(s string, i, floor int, mask string) (int, int, detector) {
+	op := assignmentOp(s, i)
+	if op == 0 {
+		return 0, 0, 0
+	}
 	if s[i] == ':' && i+1 < len(s) && (s[i+1] == ':' || s[i+1] == '/') {
 		return 0, 0, 0
 	}
 	k := i
-	for k > floor && i-k < 4 && s[k-1] == ' ' {
+	for k > floor && i-k < 4 && (s[k-1] == ' ' || s[k-1] == '\t') {
 		k--
 	}
 	if k > floor && (s[k-1] == '"' || s[k-1] == '\'') {
@@ -113,12 +155,16 @@ func matchAssignment(s string, i, floor int, mask string) (int, int, detector) {
 	if !ok {
 		return 0, 0, 0
 	}
-	v := i + 1
+	v := i + op
 	for v < len(s) && v-i < 8 && (s[v] == ' ' || s[v] == '\t') {
 		v++
 	}
 	if v >= len(s) {
 		return 0, 0, 0
+	}
+	// Python's u'...' and b'...' string prefixes.
+	if (s[v] == 'u' || s[v] == 'b') && v+1 < len(s) && (s[v+1] == '"' || s[v+1] == '\'') {
+		v++
 	}
 	var quote byte
 	escaped := false
@@ -131,6 +177,11 @@ func matchAssignment(s string, i, floor int, mask string) (int, int, detector) {
 		v += 2
 	case c == '{' || c == '[':
 		return 0, 0, 0
+	case c == '%':
+		// An encoded opening quote; the value then ends at the encoded closing one.
+		if q, ok := percentByte(s, v); ok && (q == '"' || q == '\'') {
+			v += 3
+		}
 	}
 	// "Authorization: Bearer xyz": the scheme stays, the credentials go, whatever their shape.
 	if n := schemeLen(s[v:]); n > 0 && hasSuffixFold(s[k:keyEnd], "authorization") {
@@ -154,7 +205,7 @@ func matchAssignment(s string, i, floor int, mask string) (int, int, detector) {
 			end = len(s)
 		}
 	default:
-		for end < len(s) && !isValueEnd(s[end]) {
+		for end < len(s) && !valueEndAt(s, end) {
 			end++
 		}
 	}

@@ -7,7 +7,12 @@ package pii
 func (e *Engine) matchNumber(s string, i int) (int, detector) {
 	// Inside a dotted or dashed number (a version, a date, an id): the sequence as a whole
 	// was already tried at its first digit.
-	if i > 1 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == ':' || s[i-1] == '/') && isDigit(s[i-2]) {
+	if i > 1 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == ':') && isDigit(s[i-2]) {
+		return 0, 0
+	}
+	// After '/', only a date or fraction ("12/25/2024") continues a number; a URL path
+	// segment such as "/v1/4111..." does not, so a card in a path is still found.
+	if i > 1 && s[i-1] == '/' && numericSegmentBefore(s, i-1) {
 		return 0, 0
 	}
 	if e.on(dCard) {
@@ -36,6 +41,26 @@ func (e *Engine) matchNumber(s string, i int) (int, detector) {
 		}
 	}
 	return 0, 0
+}
+
+// numericSegmentBefore reports whether the characters before the separator at sep are
+// all digits back to a non-word character (or the start).
+func numericSegmentBefore(s string, sep int) bool {
+	k := sep
+	for k > 0 && isDigit(s[k-1]) {
+		k--
+	}
+	return k < sep && (k == 0 || !isWord(s[k-1]))
+}
+
+// afterEscape reports whether s[:i] ends with a URL escape such as "%3D", whose last hex
+// digit is a word character but no part of a word.
+func afterEscape(s string, i int) bool {
+	if i < 3 {
+		return false
+	}
+	_, ok := percentByte(s, i-3)
+	return ok
 }
 
 // numberEnd: a number ending at j is complete if what follows is neither a word character
@@ -200,11 +225,14 @@ func matchNationalPhone(s string, i int) int {
 
 // matchE164 finds '+' then 8-15 digits, the first 1-9, in groups separated by at most two
 // of " -.()" (so "+1 (415) 555-2671" and "+44 (0)20 7946 0958" both count).
-func matchE164(s string, i int) int {
-	if i > 0 && isWord(s[i-1]) || i+1 >= len(s) {
+func matchE164(s string, i int) int { return matchE164At(s, i, 1) }
+
+// matchE164At is matchE164 where the '+' at s[i] is plusLen bytes long ("%2B" in a URL).
+func matchE164At(s string, i, plusLen int) int {
+	if i > 0 && isWord(s[i-1]) && !afterEscape(s, i) || i+plusLen >= len(s) {
 		return 0
 	}
-	j := i + 1
+	j := i + plusLen
 	if s[j] == '(' {
 		j++
 	}

@@ -84,6 +84,9 @@ func (e *Engine) buildTriggers() {
 	if e.on(dPEM) {
 		set("-")
 	}
+	// A URL escape ("%3D", "%40", "%20") can hide an operator, an '@' or a word boundary:
+	// the scanner decodes it in place (see Engine.redact).
+	set("%")
 }
 
 // matchWordStart tries the detectors that begin at a word boundary with a letter or digit.
@@ -181,6 +184,32 @@ func (e *Engine) matchPunct(s string, i, floor int) (int, int, int) {
 		if e.on(dEmail) {
 			if st, en := matchEmail(s, i, floor); en > 0 {
 				return st, en, e.ruleOf[dEmail]
+			}
+		}
+	case '%':
+		c, ok := percentByte(s, i)
+		if !ok {
+			break
+		}
+		if c == '+' && e.on(dPhone) {
+			if en := matchE164At(s, i, 3); en > 0 {
+				return i, en, e.ruleOf[dPhone]
+			}
+		}
+		if c == '@' && e.on(dEmail) {
+			if st, en := matchEmailAt(s, i, 3, floor); en > 0 {
+				return st, en, e.ruleOf[dEmail]
+			}
+		}
+		if (c == '=' || c == ':') && (e.on(dSecretKV) || e.on(dAWSSecret)) {
+			if st, en, d := matchAssignment(s, i, floor, e.mask); en > 0 {
+				r := e.ruleOf[d]
+				if r < 0 {
+					r = e.ruleOf[dSecretKV]
+				}
+				if r >= 0 {
+					return st, en, r
+				}
 			}
 		}
 	case ':', '=':

@@ -62,7 +62,9 @@ func matchJWT(s string, i int) int {
 		return 0
 	}
 	end := runOf(s, k+1, isB64URL)
-	if end < len(s) && (s[end] == '.' || isWord(s[end])) {
+	// A '.' that ends a sentence ("... token eyJ...xyz.") is punctuation, not a fourth
+	// segment: only a dot followed by more base64url continues the token.
+	if end < len(s) && (isWord(s[end]) || s[end] == '.' && end+1 < len(s) && isB64URL(s[end+1])) {
 		return 0
 	}
 	return end
@@ -331,7 +333,10 @@ func isEmailLocal(c byte) bool {
 var fileExtensions = [...]string{"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "css", "map", "json", "html", "htm", "txt", "log", "xml", "yaml", "yml", "jar", "so", "dll", "exe"}
 
 // matchEmail works outwards from '@': the local part back to floor, the domain forward.
-func matchEmail(s string, at, floor int) (int, int) {
+func matchEmail(s string, at, floor int) (int, int) { return matchEmailAt(s, at, 1, floor) }
+
+// matchEmailAt is matchEmail where the '@' at s[at] is atLen bytes long ("%40" in a URL).
+func matchEmailAt(s string, at, atLen, floor int) (int, int) {
 	start := at
 	for start > floor && at-start < 64 && isEmailLocal(s[start-1]) {
 		start--
@@ -343,7 +348,7 @@ func matchEmail(s string, at, floor int) (int, int) {
 		return 0, 0
 	}
 	// Domain: labels of [A-Za-z0-9-], at least two, the last all letters (2+).
-	j := at + 1
+	j := at + atLen
 	labels, lastLabel, end := 0, 0, 0
 	for j < len(s) && j-at < 254 {
 		k := runOf(s, j, func(c byte) bool { return isAlnum(c) || c == '-' })

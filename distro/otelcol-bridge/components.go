@@ -34,6 +34,7 @@ import (
 	legacynormalizeprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/legacynormalizeprocessor"
 	logredactionprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logredactionprocessor"
 	logsamplingprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logsamplingprocessor"
+	piiredactionprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor"
 	datadogreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
 	zipkinreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/zipkinreceiver"
 	"go.opentelemetry.io/collector/component"
@@ -160,6 +161,7 @@ func components() (otelcol.Factories, error) {
 		deltatocumulativeprocessor.NewFactory(),
 		cumulativetodeltaprocessor.NewFactory(),
 		legacynormalizeprocessor.NewFactory(),
+		piiredactionprocessor.NewFactory(),
 		logredactionprocessor.NewFactory(),
 		logsamplingprocessor.NewFactory(),
 	)
@@ -179,6 +181,7 @@ func components() (otelcol.Factories, error) {
 		deltatocumulativeprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/deltatocumulativeprocessor v0.158.0",
 		cumulativetodeltaprocessor.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/processor/cumulativetodeltaprocessor v0.158.0",
 		legacynormalizeprocessor.NewFactory().Type():      "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
+		piiredactionprocessor.NewFactory().Type():         "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 		logredactionprocessor.NewFactory().Type():         "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 		logsamplingprocessor.NewFactory().Type():          "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})

@@ -23,7 +23,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// redactionConfig puts log_redaction between an OTLP receiver and file exporters, for
+// redactionConfig puts pii_redaction between an OTLP receiver and file exporters, for
 // logs and traces, with the pii and secrets presets and card numbers kept as ****1234.
 const redactionConfig = `
 extensions:
@@ -35,7 +35,7 @@ receivers:
       grpc:
         endpoint: 127.0.0.1:%[2]d
 processors:
-  log_redaction:
+  pii_redaction:
     presets: [pii, secrets]
     actions:
       credit_card: partial
@@ -53,11 +53,11 @@ service:
   pipelines:
     logs:
       receivers: [otlp]
-      processors: [log_redaction]
+      processors: [pii_redaction]
       exporters: [file/logs]
     traces:
       receivers: [otlp]
-      processors: [log_redaction]
+      processors: [pii_redaction]
       exporters: [file/traces]
   telemetry:
     metrics:
@@ -154,7 +154,7 @@ func TestRedactionLeaksNothing(t *testing.T) {
 	assert.Contains(t, out, "SELECT * FROM payments WHERE pan = ", "statement text around the secret is kept")
 
 	// The processor's own counters reach the collector's telemetry.
-	waitFor(t, "log_redaction telemetry", func() bool {
+	waitFor(t, "pii_redaction telemetry", func() bool {
 		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", telemetry))
 		if err != nil {
 			return false

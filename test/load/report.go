@@ -428,8 +428,8 @@ func (r *report) gateway(b *strings.Builder, lang string) {
 	scs := r.inGroup(groupGateway)
 	r.fixedTable(b, lang, scs,
 		text{"## Our default gateway processors vs receiver → batch → nop", "## 我们的默认网关处理器 与 接收器 → batch → nop 对比"},
-		text{"Both sides are otelcol-bridge: A runs the default gateway processors of distro/config.yaml ([gateway-default.yaml](../../test/load/configs/gateway-default.yaml): memory_limiter, log_redaction with the secrets preset, batch), B only batch. The ratio is what those processors cost.",
-			"两边都是 otelcol-bridge：A 运行 distro/config.yaml 中的默认网关处理器（[gateway-default.yaml](../../test/load/configs/gateway-default.yaml)：memory_limiter、启用 secrets 预设的 log_redaction、batch），B 只有 batch。比值就是这些处理器的开销。"})
+		text{"Both sides are otelcol-bridge: A runs the default gateway processors of distro/config.yaml ([gateway-default.yaml](../../test/load/configs/gateway-default.yaml): memory_limiter, pii_redaction with the secrets preset, batch), B only batch. The ratio is what those processors cost.",
+			"两边都是 otelcol-bridge：A 运行 distro/config.yaml 中的默认网关处理器（[gateway-default.yaml](../../test/load/configs/gateway-default.yaml)：memory_limiter、启用 secrets 预设的 pii_redaction、batch），B 只有 batch。比值就是这些处理器的开销。"})
 	for _, sc := range scs {
 		if sc.rate == 0 {
 			a, bb := r.cell(sc, "a"), r.cell(sc, "b")

@@ -1,5 +1,0 @@
-//go:build !race
-
-package logredactionprocessor
-
-const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package piiredactionprocessor
+
+const raceEnabled = false
