@@ -99,6 +99,7 @@ lint: ## gofmt and go vet must be clean
 	go vet ./...
 	go vet -tags e2e ./test/e2e/...
 	go vet -tags bench ./test/load/...
+	go vet -tags chaos ./test/chaos/...
 
 .PHONY: unit
 unit: ## unit tests of our own module (race detector on); the Helm tests run in helm-test
@@ -140,8 +141,19 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 e2e: build $(JAEGER) $(PROMETHEUS_BIN) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
 	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
+# The fault-injection suite runs the chart's durability examples (rendered by helm) and
+# examples/gateway/config.yaml through kill -9, outages, full queues, SIGTERM, overload in a
+# 512 MiB memory cgroup (cgroup v1, needs root) and a killed sampler; about 6 minutes on 2 cores.
+# Each scenario prints a `CHAOS scenario=...` summary line (docs/en/reliability.md quotes them);
+# the full log goes to test/chaos/last-run.log. CHAOS_RUN=<regexp> runs some scenarios only.
+CHAOS_RUN ?= .
+.PHONY: chaos
+chaos: $(HELM) build ## fault injection on the built binary: kill -9, outages, full queues, overload; counts every span
+	HELM_BIN=$(HELM) OTELCOL_BRIDGE_BINARY=$(BINARY) go test -count=1 -v -tags chaos -timeout 15m -run '$(CHAOS_RUN)' ./test/chaos/ 2>&1 \
+	  | tee $(CURDIR)/test/chaos/last-run.log | grep -E '^(CHAOS |--- |FAIL|ok|PASS)'
+
 .PHONY: test
-test: lint unit check-manifest e2e helm-test ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart
+test: lint unit check-manifest e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart, fault injection
 
 .PHONY: bench
 bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench; writes test/load/out/benchmarks.md (not part of make test)

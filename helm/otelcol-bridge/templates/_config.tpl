@@ -5,14 +5,27 @@ the user's `config` map of that tier (maps merge key by key, lists replace), the
 own metrics are served on 8888 and health_check on 13133 for the probes.
 */}}
 
+{{/*
+commonProcessors: memory_limiter, and the batch processor only without persistentQueue. The batch
+processor answers the receiver as soon as data sits in its memory buffer, so ahead of a persistent
+sending_queue it would acknowledge data that a kill -9 loses; with persistentQueue the exporters
+batch instead (sending_queue.batch, see finalizeConfig), after the data is on disk.
+*/}}
 {{- define "otelcol-bridge.commonProcessors" -}}
 memory_limiter:
   check_interval: 1s
   limit_percentage: 80
   spike_limit_percentage: 20
+{{- if not .Values.presets.persistentQueue.enabled }}
 batch:
   send_batch_size: 8192
   timeout: 1s
+{{- end }}
+{{- end -}}
+
+{{/* batchProcessor: the processor list entry for batching, empty with persistentQueue. */}}
+{{- define "otelcol-bridge.batchProcessor" -}}
+{{- if not .Values.presets.persistentQueue.enabled }}["batch"]{{ else }}[]{{ end -}}
 {{- end -}}
 
 {{- define "otelcol-bridge.telemetry" -}}
@@ -45,10 +58,11 @@ metrics:
 {{- $logProcessors := list "memory_limiter" -}}
 {{- if $p.redaction.enabled }}{{ $logProcessors = append $logProcessors "log_redaction" }}{{ end -}}
 {{- if $p.logSampling.enabled }}{{ $logProcessors = append $logProcessors "log_sampling" }}{{ end -}}
-{{- $logProcessors = append $logProcessors "batch" -}}
+{{- $batch := fromJsonArray (include "otelcol-bridge.batchProcessor" .) -}}
+{{- $logProcessors = concat $logProcessors $batch -}}
 {{- $traceProcessors := list "memory_limiter" -}}
 {{- if and $p.redaction.enabled $p.redaction.traces }}{{ $traceProcessors = append $traceProcessors "log_redaction" }}{{ end -}}
-{{- $traceProcessors = append $traceProcessors "batch" -}}
+{{- $traceProcessors = concat $traceProcessors $batch -}}
 {{- $traceExporters := .Values.pipelineExporters -}}
 {{- if $p.tailSampling.enabled }}{{ $traceExporters = list "load_balancing" }}{{ end -}}
 extensions:
@@ -144,7 +158,7 @@ service:
       exporters: {{ toJson $traceExporters }}
     metrics:
       receivers: [otlp]
-      processors: [memory_limiter, batch]
+      processors: {{ toJson (concat (list "memory_limiter") $batch) }}
       exporters: {{ toJson .Values.pipelineExporters }}
     logs:
       receivers: [otlp]
@@ -197,7 +211,7 @@ service:
   pipelines:
     traces:
       receivers: [otlp]
-      processors: [memory_limiter, tail_sampling, batch]
+      processors: {{ toJson (concat (list "memory_limiter" "tail_sampling") (fromJsonArray (include "otelcol-bridge.batchProcessor" .))) }}
       exporters: {{ toJson .Values.pipelineExporters }}
   telemetry:
     {{- include "otelcol-bridge.telemetry" . | nindent 4 }}
@@ -254,7 +268,7 @@ service:
 {{- end -}}
 {{- $cfg := mustMergeOverwrite $base (deepCopy (.override | default dict)) -}}
 {{- $pq := .root.Values.presets.persistentQueue -}}
-{{- include "otelcol-bridge.finalizeConfig" (dict "cfg" $cfg "persistent" (and $pq.enabled (ne .tier "agent")) "queueSize" $pq.queueSize) -}}
+{{- include "otelcol-bridge.finalizeConfig" (dict "cfg" $cfg "persistent" (and $pq.enabled (ne .tier "agent")) "pq" $pq "tier" .tier) -}}
 {{- toYaml $cfg -}}
 {{- end -}}
 

@@ -128,8 +128,14 @@ Empty when there is no limit, so the Go runtime keeps its default.
 {{/*
 finalizeConfig edits a merged collector config in place, after the user's overrides:
 - persistent: every queue-capable exporter used by a pipeline gets a sending_queue backed by
-  file_storage (values the user set in sending_queue win), and file_storage is listed in
-  service.extensions;
+  file_storage that batches on the way out (sending_queue.batch) and retries until the backend
+  takes the data (retry_on_failure.max_elapsed_time 0: what is on disk waits for the backend
+  instead of being dropped after 5 minutes); load_balancing's per-endpoint otlp queue is turned off,
+  so a request leaves the persistent queue only once a sampler has answered, and its per-endpoint
+  retries stop after 30 s so the persistent queue's retry can route the request again. Values the user set
+  win key by key. file_storage is listed in service.extensions, and a pipeline that still has a
+  batch processor ahead of a persistent queue is refused: that processor acknowledges data before
+  it is on disk;
 - health_check stays in service.extensions, because the probes depend on it.
 */}}
 {{- define "otelcol-bridge.finalizeConfig" -}}
@@ -151,9 +157,29 @@ finalizeConfig edits a merged collector config in place, after the user's overri
 {{- range $id := ($pipeline.exporters | default list) -}}
 {{- if has (first (splitList "/" $id)) $queueable -}}
 {{- $exp := index $exporters $id | default dict -}}
-{{- $queue := mustMergeOverwrite (dict "enabled" true "storage" "file_storage" "queue_size" $.queueSize) ($exp.sending_queue | default dict) -}}
+{{- $batch := dict "flush_timeout" "1s" "sizer" "items" "min_size" 8192 "max_size" 16384 -}}
+{{- $defaults := dict "enabled" true "storage" "file_storage" "sizer" $.pq.sizer "queue_size" $.pq.queueSize "batch" $batch -}}
+{{- $queue := mustMergeOverwrite $defaults ($exp.sending_queue | default dict) -}}
 {{- $_ := set $exp "sending_queue" $queue -}}
+{{- $retry := mustMergeOverwrite (dict "enabled" true "max_elapsed_time" "0s") ($exp.retry_on_failure | default dict) -}}
+{{- $_ := set $exp "retry_on_failure" $retry -}}
+{{- if eq (first (splitList "/" $id)) "load_balancing" -}}
+{{- $proto := $exp.protocol | default dict -}}
+{{- $otlp := $proto.otlp | default dict -}}
+{{- $_ := set $otlp "sending_queue" (mustMergeOverwrite (dict "enabled" false) ($otlp.sending_queue | default dict)) -}}
+{{- /* A sampler that is gone for good (a new pod IP with the k8s resolver) must not hold a
+queue consumer for the default 5 minutes: after 30 s the request goes back to the persistent
+queue, whose retry routes it again over the current endpoints. */ -}}
+{{- $_ := set $otlp "retry_on_failure" (mustMergeOverwrite (dict "enabled" true "max_elapsed_time" "30s") ($otlp.retry_on_failure | default dict)) -}}
+{{- $_ := set $proto "otlp" $otlp -}}
+{{- $_ := set $exp "protocol" $proto -}}
+{{- end -}}
 {{- $_ := set $exporters $id $exp -}}
+{{- range $proc := ($pipeline.processors | default list) -}}
+{{- if eq (first (splitList "/" $proc)) "batch" -}}
+{{- fail (printf "presets.persistentQueue: the %s pipeline of the %s tier has the %s processor ahead of the persistent sending_queue of %s; it acknowledges data before it is on disk. Remove it: the exporter batches (sending_queue.batch)" $pname $.tier $proc $id) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
