@@ -306,7 +306,36 @@ func (e *Engine) Redact(s string, st *Stats) (out string, act Action) {
 			e.failed(st)
 		}
 	}()
-	return e.redact(s, st)
+	return e.redact(s, st, nil)
+}
+
+// Finding is one match of RedactFindings.
+type Finding struct {
+	// Rule is the detector or custom rule that matched.
+	Rule string
+	// Action is the rule's action.
+	Action Action
+	// Start and End are byte offsets of the match. For built-in detectors they index the
+	// input; custom rules run one after another on the output of the built-in pass, so a
+	// custom rule's offsets index the text as it was when that rule ran (Custom is true).
+	Start, End int
+	// Custom marks a custom rule's match.
+	Custom bool
+}
+
+// RedactFindings is Redact that also lists the matches, in the order they were found. It
+// is for callers outside the pipeline (the C ABI library) that report what was masked;
+// the pipeline calls Redact, which allocates nothing when nothing matches.
+func (e *Engine) RedactFindings(s string, st *Stats) (out string, act Action, findings []Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, act, findings = e.mask, ActionMask, nil
+			e.failed(st)
+		}
+	}()
+	fs := []Finding{}
+	out, act = e.redact(s, st, &fs)
+	return out, act, fs
 }
 
 // RedactValue is Redact for the value of an attribute or map entry named key: when key is
@@ -323,7 +352,7 @@ func (e *Engine) RedactValue(key, s string, st *Stats) (out string, act Action) 
 		e.hit(st, rule)
 		return e.replaceWhole(s, rule), e.rules[rule].Action
 	}
-	return e.redact(s, st)
+	return e.redact(s, st, nil)
 }
 
 // IsSecretKey reports whether values under key are replaced whole.
@@ -369,7 +398,8 @@ func (e *Engine) appendReplacement(dst []byte, match string, rule int) []byte {
 }
 
 // redact is the single left-to-right pass over s.
-func (e *Engine) redact(s string, st *Stats) (string, Action) {
+// fs, when not nil, receives every match.
+func (e *Engine) redact(s string, st *Stats, fs *[]Finding) (string, Action) {
 	var out []byte
 	act := ActionNone
 	last := 0
@@ -413,6 +443,9 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 		out = e.appendReplacement(out, s[start:end], rule)
 		e.hit(st, rule)
 		act = max(act, e.rules[rule].Action)
+		if fs != nil {
+			*fs = append(*fs, Finding{Rule: e.rules[rule].Name, Action: e.rules[rule].Action, Start: start, End: end})
+		}
 		last, i = end, end
 	}
 	if out != nil {
@@ -421,13 +454,13 @@ func (e *Engine) redact(s string, st *Stats) (string, Action) {
 	}
 	if len(e.custom) > 0 {
 		var cact Action
-		s, cact = e.redactCustom(s, st)
+		s, cact = e.redactCustom(s, st, fs)
 		act = max(act, cact)
 	}
 	return s, act
 }
 
-func (e *Engine) redactCustom(s string, st *Stats) (string, Action) {
+func (e *Engine) redactCustom(s string, st *Stats, fs *[]Finding) (string, Action) {
 	act := ActionNone
 	for ci := range e.custom {
 		cr := &e.custom[ci]
@@ -455,6 +488,10 @@ func (e *Engine) redactCustom(s string, st *Stats) (string, Action) {
 			b.Write(e.appendReplacement(nil, s[start:end], cr.rule))
 			e.hit(st, cr.rule)
 			act = max(act, e.rules[cr.rule].Action)
+			if fs != nil {
+				r := e.rules[cr.rule]
+				*fs = append(*fs, Finding{Rule: r.Name, Action: r.Action, Start: start, End: end, Custom: true})
+			}
 			last = end
 		}
 		if last > 0 {

@@ -281,3 +281,31 @@ func TestNoAllocationWhenNothingMatches(t *testing.T) {
 	allocs = testing.AllocsPerRun(200, func() { _, _, _ = e.RedactInt("count", 1234567890123456, st) })
 	assert.Zero(t, allocs, "integer that is not a card")
 }
+
+// TestRedactFindings: the findings name the rule and the exact bytes replaced, and the
+// output is the one Redact gives (the C ABI library reports findings; the pipeline does not).
+func TestRedactFindings(t *testing.T) {
+	e := newTestEngine(t, Config{
+		Presets:     []string{PresetAll},
+		CustomRules: []CustomRule{{Name: "order", Pattern: `order-(\d{6})`}},
+	})
+	in := "mail ana.souza@example.com card 4111 1111 1111 1111 order-123456 done"
+	out, act, fs := e.RedactFindings(in, nil)
+	want, wantAct := e.Redact(in, nil)
+	require.Equal(t, want, out)
+	require.Equal(t, wantAct, act)
+	require.Len(t, fs, 3)
+	assert.Equal(t, Finding{Rule: DetectorEmail, Action: ActionMask, Start: 5, End: 26}, fs[0])
+	assert.Equal(t, "ana.souza@example.com", in[fs[0].Start:fs[0].End])
+	assert.Equal(t, DetectorCreditCard, fs[1].Rule)
+	assert.Equal(t, "4111 1111 1111 1111", in[fs[1].Start:fs[1].End])
+	assert.True(t, fs[2].Custom)
+	// Custom offsets index the text after the built-in pass.
+	mid, _ := newTestEngine(t, Config{Presets: []string{PresetAll}}).Redact(in, nil)
+	assert.Equal(t, "123456", mid[fs[2].Start:fs[2].End])
+
+	_, act, fs = e.RedactFindings("nothing here", nil)
+	assert.Equal(t, ActionNone, act)
+	assert.NotNil(t, fs)
+	assert.Empty(t, fs)
+}

@@ -39,7 +39,7 @@ func FuzzRedact(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		// The unprotected pass must not panic on any input.
-		_, _ = e.redact(text, nil)
+		_, _ = e.redact(text, nil, nil)
 
 		// A secret on its own line stays hidden whatever surrounds it.
 		for _, sec := range fuzzSecrets {
