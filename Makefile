@@ -152,8 +152,65 @@ chaos: $(HELM) build ## fault injection on the built binary: kill -9, outages, f
 	HELM_BIN=$(HELM) OTELCOL_BRIDGE_BINARY=$(BINARY) go test -count=1 -v -tags chaos -timeout 15m -run '$(CHAOS_RUN)' ./test/chaos/ 2>&1 \
 	  | tee $(CURDIR)/test/chaos/last-run.log | grep -E '^(CHAOS |--- |FAIL|ok|PASS)'
 
+# ---- bindings: the C ABI library over components/ and its Python and Ruby bindings ----
+# The one place that uses cgo (the collector binary stays CGO_ENABLED=0). docs/en/bindings.md.
+BINDINGS_BUILD := bindings/c/build
+LIBBRIDGE_SO   := $(BINDINGS_BUILD)/libotelcolbridge.so
+LIBBRIDGE_A    := $(BINDINGS_BUILD)/libotelcolbridge.a
+# The Go runtime is opaque to valgrind (its own stacks and heap look like invalid accesses)
+# unless it is built with the valgrind tag, which makes it describe them to valgrind through
+# client requests; only the test under valgrind uses this build.
+LIBBRIDGE_VG   := $(BINDINGS_BUILD)/valgrind/libotelcolbridge.so
+BINDINGS_SRC   := $(shell find bindings components -name '*.go' -not -name '*_test.go' 2>/dev/null) bindings/c/free.c go.mod go.sum
+BINDINGS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -Ibindings/c/include
+
+$(LIBBRIDGE_SO): $(BINDINGS_SRC)
+	CGO_ENABLED=1 go build -trimpath -ldflags='-s -w' -buildmode=c-shared -o $@ ./bindings/c
+
+$(LIBBRIDGE_A): $(BINDINGS_SRC)
+	CGO_ENABLED=1 go build -trimpath -buildmode=c-archive -o $@ ./bindings/c
+
+$(LIBBRIDGE_VG): $(BINDINGS_SRC)
+	CGO_ENABLED=1 go build -trimpath -tags valgrind -buildmode=c-shared -o $@ ./bindings/c
+
+$(BINDINGS_BUILD)/test_otelcolbridge: bindings/c/test/test_otelcolbridge.c bindings/c/include/otelcolbridge.h $(LIBBRIDGE_SO)
+	gcc $(BINDINGS_CFLAGS) -o $@ $< -L$(BINDINGS_BUILD) -lotelcolbridge -Wl,-rpath,'$$ORIGIN' -lpthread
+
+.PHONY: bindings
+bindings: $(LIBBRIDGE_SO) $(LIBBRIDGE_A) ## build libotelcolbridge (.so and .a, header in bindings/c/include) for C, Python and Ruby
+
+.PHONY: bindings-test
+bindings-test: $(LIBBRIDGE_SO) $(LIBBRIDGE_VG) $(BINDINGS_BUILD)/test_otelcolbridge ## C (under valgrind), Python and Ruby tests of libotelcolbridge against the Go engine's answers
+	@# The checked-in header is what cgo generates; a change of an exported signature must update it.
+	diff -u bindings/c/include/otelcolbridge.h $(LIBBRIDGE_SO:.so=.h) || { echo "bindings/c/include/otelcolbridge.h is stale: cp $(LIBBRIDGE_SO:.so=.h) bindings/c/include/otelcolbridge.h"; exit 1; }
+	go test -count=1 ./bindings/...
+	$(BINDINGS_BUILD)/test_otelcolbridge components/convert/testdata/captures
+	@# valgrind, two runs (why two: docs/en/bindings.md, "Memory checking").
+	@# 1. Memory errors, against the -tags valgrind build, whose runtime describes its stacks
+	@#    and heap to valgrind. asyncpreemptoff: signal-based preemption writes a frame below
+	@#    the goroutine stack the runtime described, which valgrind would call invalid. No
+	@#    leak check here: valgrind 3.19's leak checker aborts on that runtime's block list.
+	GODEBUG=asyncpreemptoff=1 LD_LIBRARY_PATH=$(dir $(LIBBRIDGE_VG)) valgrind --leak-check=no \
+	  --error-exitcode=1 --suppressions=bindings/c/test/valgrind.supp -q \
+	  $(BINDINGS_BUILD)/test_otelcolbridge components/convert/testdata/captures
+	@# 2. Leaks, against the shipped library: every malloc'd output must be freed. Only
+	@#    "definitely lost" fails: the Go runtime's threads never exit, so their TLS blocks are
+	@#    "possibly lost" at exit, and that is not a leak of anything the caller was given.
+	valgrind --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	  --error-exitcode=1 --suppressions=bindings/c/test/valgrind-leaks.supp -q \
+	  $(BINDINGS_BUILD)/test_otelcolbridge components/convert/testdata/captures
+	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) python3 -m unittest discover -s bindings/python/tests
+	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) ruby -Ibindings/ruby/lib bindings/ruby/test/test_otelcolbridge.rb
+
+.PHONY: bindings-bench
+bindings-bench: $(LIBBRIDGE_SO) ## per-call overhead from C, Python and Ruby and the Python benchmark of docs/en/bindings.md (not in make test)
+	gcc $(BINDINGS_CFLAGS) -O2 -o $(BINDINGS_BUILD)/bench_otelcolbridge bindings/c/test/bench_otelcolbridge.c -L$(BINDINGS_BUILD) -lotelcolbridge -Wl,-rpath,'$$ORIGIN'
+	$(BINDINGS_BUILD)/bench_otelcolbridge
+	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) python3 bindings/python/bench.py
+	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) ruby -Ibindings/ruby/lib bindings/ruby/bench.rb
+
 .PHONY: test
-test: lint unit check-manifest e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, e2e, Helm chart, fault injection
+test: lint unit check-manifest bindings-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, bindings, e2e, Helm chart, fault injection
 
 .PHONY: bench
 bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench; writes test/load/out/benchmarks.md (not part of make test)
@@ -167,4 +224,4 @@ include release.mk
 
 .PHONY: clean
 clean: ## remove build output, release artifacts and the default config's ./data
-	rm -rf bin data dist
+	rm -rf bin data dist bindings/c/build
