@@ -176,15 +176,21 @@ $(LIBBRIDGE_VG): $(BINDINGS_SRC)
 $(BINDINGS_BUILD)/test_otelcolbridge: bindings/c/test/test_otelcolbridge.c bindings/c/include/otelcolbridge.h $(LIBBRIDGE_SO)
 	gcc $(BINDINGS_CFLAGS) -o $@ $< -L$(BINDINGS_BUILD) -lotelcolbridge -Wl,-rpath,'$$ORIGIN' -lpthread
 
+# The same test linked statically against the c-archive: what a C program without a
+# shared library gets.
+$(BINDINGS_BUILD)/test_otelcolbridge_static: bindings/c/test/test_otelcolbridge.c bindings/c/include/otelcolbridge.h $(LIBBRIDGE_A)
+	gcc $(BINDINGS_CFLAGS) -o $@ $< $(LIBBRIDGE_A) -lpthread
+
 .PHONY: bindings
 bindings: $(LIBBRIDGE_SO) $(LIBBRIDGE_A) ## build libotelcolbridge (.so and .a, header in bindings/c/include) for C, Python and Ruby
 
 .PHONY: bindings-test
-bindings-test: $(LIBBRIDGE_SO) $(LIBBRIDGE_VG) $(BINDINGS_BUILD)/test_otelcolbridge ## C (under valgrind), Python and Ruby tests of libotelcolbridge against the Go engine's answers
+bindings-test: $(LIBBRIDGE_SO) $(LIBBRIDGE_VG) $(BINDINGS_BUILD)/test_otelcolbridge $(BINDINGS_BUILD)/test_otelcolbridge_static ## C (under valgrind), Python and Ruby tests of libotelcolbridge against the Go engine's answers
 	@# The checked-in header is what cgo generates; a change of an exported signature must update it.
 	diff -u bindings/c/include/otelcolbridge.h $(LIBBRIDGE_SO:.so=.h) || { echo "bindings/c/include/otelcolbridge.h is stale: cp $(LIBBRIDGE_SO:.so=.h) bindings/c/include/otelcolbridge.h"; exit 1; }
 	go test -count=1 ./bindings/...
 	$(BINDINGS_BUILD)/test_otelcolbridge components/convert/testdata/captures
+	$(BINDINGS_BUILD)/test_otelcolbridge_static components/convert/testdata/captures
 	@# valgrind, two runs (why two: docs/en/bindings.md, "Memory checking").
 	@# 1. Memory errors, against the -tags valgrind build, whose runtime describes its stacks
 	@#    and heap to valgrind. asyncpreemptoff: signal-based preemption writes a frame below
