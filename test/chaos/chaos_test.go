@@ -4,6 +4,8 @@ package chaos
 
 import (
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -329,4 +331,41 @@ func TestTwoTiersKilledSampler(t *testing.T) {
 	assert.Zero(t, split, "traces split over samplers")
 	assert.Zero(t, foreign, "spans lost from traces the killed sampler did not own")
 	assert.LessOrEqual(t, r.Lost, bound, "more spans lost than the killed sampler held")
+}
+
+// TestDiskFull: the shipped 1 GiB queue on an 8 MiB tmpfs, so the disk fills long before the
+// queue does; backend down. The collector must stay up and refuse with retryable errors, and
+// deliver everything it acknowledged once the backend is back. Needs root to mount tmpfs.
+func TestDiskFull(t *testing.T) {
+	sink := newSink(t)
+	dir := t.TempDir()
+	cfg := gatewayConfig(t, sink, dir)
+	queueDir := filepath.Join(dir, "queue")
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", queueDir).CombinedOutput(); err != nil {
+		t.Fatalf("mount a tmpfs for the queue (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", queueDir).Run() })
+	c := startCollector(t, "disk-full", cfg, "")
+	h := &Sender{Proto: loadgen.OTLPHTTP, Endpoint: cfg.Endpoint(t, 4318), Workers: 2, SpansPerReq: 100, AttrBytes: 200, ID: 1}
+	g := &Sender{Proto: loadgen.OTLPGRPC, Endpoint: cfg.Endpoint(t, 4317), Workers: 2, SpansPerReq: 100, AttrBytes: 200, ID: 2}
+	stopH, stopG := h.Start(), g.Start()
+	time.Sleep(6 * time.Second)
+	stopH()
+	stopG()
+	alive := c.Alive()
+	sink.Up()
+	for _, s := range []*Sender{h, g} {
+		drained := drain(t, s, sink)
+		r := compare("disk_full_tmpfs_8MiB_"+string(s.Proto), s, sink)
+		r.Extra = append(r.Extra, fmt.Sprintf("alive=%t", alive))
+		report(t, r)
+		assert.True(t, alive, "the collector died when its disk filled")
+		require.Positive(t, r.Acknowledged)
+		assert.True(t, drained)
+		assert.Zero(t, r.Lost, "spans acknowledged and then dropped")
+		assert.NotEmpty(t, r.Refused, "the disk never filled: the scenario tested nothing")
+		for code := range r.Refused {
+			assert.True(t, retryable(code), "refusal %s is not a retryable error", code)
+		}
+	}
 }
