@@ -352,6 +352,7 @@ func TestDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	cfg := gatewayConfig(t, sink, dir)
 	queueDir := filepath.Join(dir, "queue")
+	needsRoot(t, "the disk-full scenario (a tmpfs mount)")
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", queueDir).CombinedOutput(); err != nil {
 		t.Fatalf("mount a tmpfs for the queue (needs root): %v %s", err, out)
 	}

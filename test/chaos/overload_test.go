@@ -29,6 +29,7 @@ type memCgroup struct{ dir string }
 
 func newMemCgroup(t *testing.T, name string) *memCgroup {
 	t.Helper()
+	needsRoot(t, "the overload scenario (a memory cgroup)")
 	if _, err := os.Stat(filepath.Join(cgroupRoot, "memory.limit_in_bytes")); err != nil {
 		t.Fatalf("cgroup v1 memory controller not mounted at %s: %v", cgroupRoot, err)
 	}
