@@ -142,8 +142,9 @@ e2e: build $(JAEGER) $(PROMETHEUS_BIN) test/e2e/js/node_modules test/e2e/js-dd/n
 	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 # The fault-injection suite runs the chart's durability examples (rendered by helm) and
-# examples/gateway/config.yaml through kill -9, outages, full queues, SIGTERM, overload in a
-# 512 MiB memory cgroup (cgroup v1, needs root) and a killed sampler; about 6 minutes on 2 cores.
+# examples/gateway/config.yaml through kill -9, outages, full queues, a full disk (tmpfs), SIGTERM,
+# overload in a 512 MiB memory cgroup (cgroup v1; root for both) and a killed sampler; about 6
+# minutes on 2 cores.
 # Each scenario prints a `CHAOS scenario=...` summary line (docs/en/reliability.md quotes them);
 # the full log goes to test/chaos/last-run.log. CHAOS_RUN=<regexp> runs some scenarios only.
 CHAOS_RUN ?= .

@@ -48,7 +48,7 @@ $(DIST)/bin/%/otelcol-bridge.exe: $(BINARY)
 $(DIST)/bin/%/sbom.cdx.json: $$(DIST)/bin/$$*/$$(call exe_of,$$*) $(CYCLONEDX)
 	$(CYCLONEDX) bin -json -std -noserial -notimestamp -version $(VERSION) -output $@ $<
 
-IMAGE_PLATFORMS := linux_amd64 linux_arm64
+IMAGE_PLATFORMS ?= linux_amd64 linux_arm64
 IMAGE_INPUTS := $(foreach p,$(IMAGE_PLATFORMS),$(DIST)/bin/$(p)/otelcol-bridge $(DIST)/bin/$(p)/sbom.cdx.json)
 
 .PHONY: image
@@ -95,5 +95,5 @@ release-test: ## make image + make dist (Linux platforms) and their tests: image
 	$(MAKE) dist DIST_PLATFORMS="$(RELEASE_TEST_PLATFORMS)"
 	cd tools/release && go vet -tags release ./...
 	cd tools/release && DIST_DIR=$(DIST) REPO_ROOT=$(CURDIR) VERSION=$(VERSION) COMMIT=$(COMMIT) \
-	  SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) IMAGE_REPO=$(IMAGE_REPO) \
+	  SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) IMAGE_REPO=$(IMAGE_REPO) IMAGE_PLATFORMS="$(IMAGE_PLATFORMS)" \
 	  go test -count=1 -tags release -timeout 20m ./...

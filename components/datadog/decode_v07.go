@@ -89,22 +89,3 @@ func (d *decoder) decodeChunkV07(b []byte, c *Chunk) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// readStrMap appends a map of strings to attrs, within the budget.
-func readStrMap(b []byte, attrs *[]Attr, bud *budget) ([]byte, error) {
-	n, b, err := readMapHeader(b)
-	if err != nil {
-		return b, err
-	}
-	for range n {
-		var k, v string
-		if k, b, err = readStr(b); err != nil {
-			return b, err
-		}
-		if v, b, err = readStr(b); err != nil {
-			return b, err
-		}
-		bud.appendAttr(attrs, Attr{Key: k, Type: AttrString, Str: v})
-	}
-	return b, nil
-}

@@ -380,3 +380,22 @@ func fixedSize(c byte) (int, bool) {
 	}
 	return 0, false
 }
+
+// readStrMap appends a map of strings to attrs, within the budget.
+func readStrMap(b []byte, attrs *[]Attr, bud *budget) ([]byte, error) {
+	n, b, err := readMapHeader(b)
+	if err != nil {
+		return b, err
+	}
+	for range n {
+		var k, v string
+		if k, b, err = readStr(b); err != nil {
+			return b, err
+		}
+		if v, b, err = readStr(b); err != nil {
+			return b, err
+		}
+		bud.appendAttr(attrs, Attr{Key: k, Type: AttrString, Str: v})
+	}
+	return b, nil
+}

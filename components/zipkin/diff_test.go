@@ -69,9 +69,9 @@ func sameAsContrib(f format, body []byte, parse bool) error {
 }
 
 // sortSpans orders the spans of each scope by their whole protobuf
-// encoding: contrib reverses runs of spans with the same service and scope,
-// we keep the request's order, and ptracetest's own ordering ties on spans
-// that differ only in, say, their events.
+// encoding, so that sameAsContrib compares contents (ptracetest's own span
+// ordering ties on spans that differ only in, say, their events);
+// TestOrderMatchesContrib checks the order itself.
 func sortSpans(td ptrace.Traces) {
 	var m ptrace.ProtoMarshaler
 	key := func(s ptrace.Span) string {

@@ -7,8 +7,8 @@
 // (so the caller must not modify or reuse the body while the traces are in
 // use). Their output equals contrib's pkg/translator/zipkin translator with the
 // collector's default feature gates, except for the differences listed in
-// receiver/zipkinreceiver/README.md (ordering of resources, scopes and spans,
-// and spans kept when other spans of the same request are invalid).
+// receiver/zipkinreceiver/README.md (spans kept when other spans of the same
+// request are invalid; resource tags when spans of one service disagree).
 //
 // It holds no collector plumbing, so the receiver, the CLI and the benchmarks
 // share exactly the same code.

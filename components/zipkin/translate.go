@@ -409,7 +409,9 @@ func (b *builder) fillAttributes(s *span, attrs pcommon.Map) {
 		}
 		_ = attrs.FromRaw(raw)
 	} else {
-		attrs.EnsureCapacity(n + 6)
+		// Exactly what the span gets: over-reserving costs a slot (about
+		// 50 bytes) per span and attribute.
+		attrs.EnsureCapacity(n + s.endpointAttrs())
 		for i := range s.tags {
 			if t := &s.tags[i]; !t.drop {
 				b.putTag(attrs, t.key, t.value)
@@ -441,6 +443,20 @@ func (b *builder) fillAttributes(s *span, attrs pcommon.Map) {
 	if s.startAbsent {
 		attrs.PutBool(keyStartTimeAbsent, true)
 	}
+}
+
+// endpointAttrs counts the attributes fillAttributes writes after the tags.
+func (s *span) endpointAttrs() int {
+	n := 0
+	for _, set := range [...]bool{
+		s.local.hasV4 || s.local.hasV6, s.local.port > 0, s.remote.serviceName != "",
+		s.remote.hasV4 || s.remote.hasV6, s.remote.port > 0, s.startAbsent,
+	} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *builder) putTag(attrs pcommon.Map, key, value string) {

@@ -161,7 +161,7 @@ func (r *datadogReceiver) handleIntake(w http.ResponseWriter, req *http.Request,
 	case signalLogs:
 		items, decodeErr, consumeErr = r.consumeLogs(ctx, req, path, body)
 	case signalProfiles:
-		items, decodeErr, consumeErr = r.consumeProfiles(ctx, req, path, body)
+		items, decodeErr, consumeErr = r.consumeProfiles(ctx, req, body)
 	}
 	endpoint := attribute.String("endpoint", path)
 	switch {
@@ -242,7 +242,7 @@ func (r *datadogReceiver) consumeLogs(ctx context.Context, req *http.Request, pa
 	return n, decodeErr, consumeErr
 }
 
-func (r *datadogReceiver) consumeProfiles(ctx context.Context, req *http.Request, _ string, body []byte) (int, error, error) {
+func (r *datadogReceiver) consumeProfiles(ctx context.Context, req *http.Request, body []byte) (int, error, error) {
 	pd, stats, decodeErr := datadog.TranslateProfile(req.Header.Get("Content-Type"), body, datadog.PayloadFromHeaders(req.Header), r.cfg.MaxRequestBodySize)
 	var consumeErr error
 	if stats.Profiles > 0 {

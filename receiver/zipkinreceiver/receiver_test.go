@@ -223,5 +223,7 @@ func TestContentLengthIsNotTrusted(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	require.NoError(t, err)
 	require.Equal(t, "[]", string(b))
-	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(2*preallocLimit))
+	// Trusting Content-Length up to the body limit would allocate 20 MiB;
+	// the bound leaves room for what other goroutines allocate meanwhile.
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8*preallocLimit))
 }

@@ -4,6 +4,8 @@ package chaos
 
 import (
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +27,13 @@ func report(t testing.TB, r Result) Result {
 // drain waits until every span the sender had acknowledged reached the sinks.
 func drain(t testing.TB, s *Sender, sinks ...*Sink) bool {
 	t.Helper()
+	return drainWithin(t, drainTimeout, s, sinks...)
+}
+
+func drainWithin(t testing.TB, timeout time.Duration, s *Sender, sinks ...*Sink) bool {
+	t.Helper()
 	acked := s.Acked()
-	return waitFor(drainTimeout, func() bool {
+	return waitFor(timeout, func() bool {
 		for id := range acked {
 			found := false
 			for _, sk := range sinks {
@@ -214,7 +221,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 // gateway (static resolver here, k8s in the chart) in front of three sampler instances — with
 // one sampler killed with SIGKILL mid-stream and restarted. Every trace's spans land on one
 // sampler; the spans lost are the ones the killed sampler held in tail_sampling's memory
-// (decision_wait), bounded by what it accepted in the last decision_wait before the kill.
+// (decision_wait), bounded by what it accepted in the last 2 × decision_wait + 2 s before the kill.
 //
 // Two changes to the shipped values, both for the test's length and counting: decision_wait
 // 2 s (shipped: 30 s; the loss window scales with it) and an always_sample policy (shipped: 5 %
@@ -265,9 +272,11 @@ func TestTwoTiersKilledSampler(t *testing.T) {
 	require.NoError(t, err)
 	killedAt := time.Now()
 	procs[victim].Kill()
-	// What the victim may have held: everything it accepted within decision_wait plus one
-	// decision tick (1 s) and a second of slack before the kill.
-	window := decisionWait + 2*time.Second
+	// What the victim may have held: everything it accepted within two decision windows and
+	// two seconds before the kill. One window is decision_wait itself; the second, and the
+	// slack, cover decided traces still waiting for their storage write (tail_sampling hands
+	// over one trace per request; docs/en/reliability.md, "Findings").
+	window := 2*decisionWait + 2*time.Second
 	base := 0.0
 	for _, sm := range samples {
 		if sm.at.Before(killedAt.Add(-window)) {
@@ -327,4 +336,52 @@ func TestTwoTiersKilledSampler(t *testing.T) {
 	assert.Zero(t, split, "traces split over samplers")
 	assert.Zero(t, foreign, "spans lost from traces the killed sampler did not own")
 	assert.LessOrEqual(t, r.Lost, bound, "more spans lost than the killed sampler held")
+}
+
+// TestDiskFull: the shipped 1 GiB queue on an 8 MiB tmpfs, so the disk fills long before the
+// queue does; backend down. The collector must stay up and refuse with retryable errors.
+//
+// Loss is reported, not failed: when the disk is full, exporterhelper's persistent queue
+// (v0.158.0, persistent_queue.go) cannot record which items it dispatched and deletes them
+// instead ("Failed updating currently dispatched items, trying to delete the item first"), so a
+// few acknowledged requests can be dropped (0 in some runs, 200-300 spans of ~14,000 in others).
+// That is an upstream limitation; the shipped configs avoid it by bounding the queue in bytes
+// well below the volume (docs/en/reliability.md, "Sizing the queue"). Needs root for tmpfs.
+func TestDiskFull(t *testing.T) {
+	sink := newSink(t)
+	dir := t.TempDir()
+	cfg := gatewayConfig(t, sink, dir)
+	queueDir := filepath.Join(dir, "queue")
+	needsRoot(t, "the disk-full scenario (a tmpfs mount)")
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", queueDir).CombinedOutput(); err != nil {
+		t.Fatalf("mount a tmpfs for the queue (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", queueDir).Run() })
+	c := startCollector(t, "disk-full", cfg, "")
+	h := &Sender{Proto: loadgen.OTLPHTTP, Endpoint: cfg.Endpoint(t, 4318), Workers: 2, SpansPerReq: 100, AttrBytes: 200, ID: 1}
+	g := &Sender{Proto: loadgen.OTLPGRPC, Endpoint: cfg.Endpoint(t, 4317), Workers: 2, SpansPerReq: 100, AttrBytes: 200, ID: 2}
+	stopH, stopG := h.Start(), g.Start()
+	time.Sleep(6 * time.Second)
+	stopH()
+	stopG()
+	alive := c.Alive()
+	sink.Up()
+	for _, s := range []*Sender{h, g} {
+		// The backend was down 6 s: the retry backoff brings everything within ~15 s; what
+		// is missing after 45 s was dropped.
+		drained := drainWithin(t, 45*time.Second, s, sink)
+		r := compare("disk_full_tmpfs_8MiB_"+string(s.Proto), s, sink)
+		r.Extra = append(r.Extra, fmt.Sprintf("alive=%t", alive))
+		if r.Lost > 0 || !drained {
+			r.Extra = append(r.Extra, "report_only_loss=upstream_persistent_queue_drops_dispatched_items_on_full_disk")
+			t.Logf("REPORT-ONLY: %d acknowledged spans lost on a full disk (upstream persistent queue; see the test's comment)", r.Lost)
+		}
+		report(t, r)
+		assert.True(t, alive, "the collector died when its disk filled")
+		require.Positive(t, r.Acknowledged)
+		assert.NotEmpty(t, r.Refused, "the disk never filled: the scenario tested nothing")
+		for code := range r.Refused {
+			assert.True(t, retryable(code), "refusal %s is not a retryable error", code)
+		}
+	}
 }

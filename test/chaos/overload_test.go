@@ -29,6 +29,7 @@ type memCgroup struct{ dir string }
 
 func newMemCgroup(t *testing.T, name string) *memCgroup {
 	t.Helper()
+	needsRoot(t, "the overload scenario (a memory cgroup)")
 	if _, err := os.Stat(filepath.Join(cgroupRoot, "memory.limit_in_bytes")); err != nil {
 		t.Fatalf("cgroup v1 memory controller not mounted at %s: %v", cgroupRoot, err)
 	}
@@ -75,7 +76,7 @@ func (c *memCgroup) read(file string) map[string]int64 {
 // It must stay alive with its resident memory below the limit (no OOM kill), refuse only with
 // the protocol's retryable answer, and deliver every acknowledged span once the backend is up.
 //
-// The queue is 16 MiB instead of the shipped 1 GiB so that it fills within the run: a full
+// The queue is 4 MiB instead of the shipped 1 GiB so that it fills within seconds: a full
 // queue is the overload a gateway with a dead backend ends up in. "3× overload" is checked as
 // offered ≥ 3 × accepted over the run: at least two thirds of what clients sent was refused.
 func TestOverloadInMemoryCgroup(t *testing.T) {
@@ -104,7 +105,7 @@ func TestOverloadInMemoryCgroup(t *testing.T) {
 			cfg := loopback(t, rendered, t.TempDir())
 			exp := traceExporter(t, cfg)
 			pointAt(t, cfg, exp, sink)
-			cfg.Set("exporters::"+exp+"::sending_queue::queue_size", 16<<20)
+			cfg.Set("exporters::"+exp+"::sending_queue::queue_size", 4<<20)
 			cg := newMemCgroup(t, string(tc.proto))
 			c := startCollector(t, "overload-"+string(tc.proto), cfg, cg.dir, "GOMEMLIMIT="+goMemLimit)
 

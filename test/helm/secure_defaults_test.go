@@ -73,17 +73,47 @@ func gatewayContainer(t *testing.T, objs []object) corev1.Container {
 func TestRedactionOnByDefault(t *testing.T) {
 	objs := renderObjects(t, "")
 	cfg, _ := collectorConfig(t, objs, releaseName)
-	assert.Equal(t, []any{"secrets"}, dig(cfg, "processors", "log_redaction", "presets"))
-	assert.Equal(t, "mask", dig(cfg, "processors", "log_redaction", "action"))
-	for _, pipeline := range []string{"logs", "traces"} {
-		assert.Contains(t, dig(cfg, "service", "pipelines", pipeline, "processors"), "log_redaction",
-			"the gateway's %s pipeline redacts by default", pipeline)
+	assert.Equal(t, []any{"secrets"}, dig(cfg, "processors", "pii_redaction", "presets"))
+	assert.Equal(t, "mask", dig(cfg, "processors", "pii_redaction", "action"))
+	assert.Nil(t, dig(cfg, "processors", "log_redaction"), "the chart renders the new id, not the deprecated alias")
+	for _, pipeline := range []string{"logs", "traces", "metrics"} {
+		assert.Equal(t, []any{"memory_limiter", "pii_redaction", "batch"},
+			dig(cfg, "service", "pipelines", pipeline, "processors"),
+			"the gateway's %s pipeline redacts by default, after memory_limiter and before batch", pipeline)
 	}
 	// The sampler tier only receives what the gateway already redacted.
 	objs = renderObjects(t, "", "presets.tailSampling.enabled=true")
 	cfg, _ = collectorConfig(t, objs, releaseName)
-	assert.Contains(t, dig(cfg, "service", "pipelines", "traces", "processors"), "log_redaction")
+	assert.Contains(t, dig(cfg, "service", "pipelines", "traces", "processors"), "pii_redaction")
 	assert.Equal(t, []any{"load_balancing"}, dig(cfg, "service", "pipelines", "traces", "exporters"))
+
+	// The traces and metrics toggles take the processor out of their pipeline only.
+	cfg, _ = collectorConfig(t, renderObjects(t, "", "presets.redaction.traces=false",
+		"presets.redaction.metrics=false"), releaseName)
+	assert.Contains(t, dig(cfg, "service", "pipelines", "logs", "processors"), "pii_redaction")
+	for _, pipeline := range []string{"traces", "metrics"} {
+		assert.NotContains(t, dig(cfg, "service", "pipelines", pipeline, "processors"), "pii_redaction", pipeline)
+	}
+	// Off: no processor and no pipeline entry anywhere.
+	cfg, raw := collectorConfig(t, renderObjects(t, "", "presets.redaction.enabled=false"), releaseName)
+	assert.NotContains(t, raw, "redaction")
+	assert.Nil(t, dig(cfg, "processors", "pii_redaction"))
+}
+
+// TestRedactionOldIDRejected: the processor was renamed log_redaction -> pii_redaction. Settings
+// a user left under the old id would define a second, unused processor (the binary still loads
+// the alias) and silently stop tuning the preset, so rendering fails and says where to move them.
+func TestRedactionOldIDRejected(t *testing.T) {
+	_, stderr, err := render(t, "", "--set", "config.processors.log_redaction.actions.credit_card=partial")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "config.processors.pii_redaction")
+	_, stderr, err = render(t, "", "--set", "config.service.pipelines.traces.processors={memory_limiter,log_redaction,batch}")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "config.service.pipelines.traces.processors lists log_redaction")
+	// The new id is accepted and merged into the preset's settings.
+	cfg, _ := collectorConfig(t, renderObjects(t, "", "config.processors.pii_redaction.actions.credit_card=partial"), releaseName)
+	assert.Equal(t, "partial", dig(cfg, "processors", "pii_redaction", "actions", "credit_card"))
+	assert.Equal(t, []any{"secrets"}, dig(cfg, "processors", "pii_redaction", "presets"))
 }
 
 func TestRedactionHashKeyFromSecret(t *testing.T) {
@@ -91,7 +121,7 @@ func TestRedactionHashKeyFromSecret(t *testing.T) {
 		"presets.redaction.hmacKey.valueFrom.secretKeyRef.name=redaction-hmac",
 		"presets.redaction.hmacKey.valueFrom.secretKeyRef.key=key")
 	cfg, raw := collectorConfig(t, objs, releaseName)
-	assert.Equal(t, "${env:OTELCOL_REDACTION_HMAC_KEY}", dig(cfg, "processors", "log_redaction", "hmac_key"))
+	assert.Equal(t, "${env:OTELCOL_REDACTION_HMAC_KEY}", dig(cfg, "processors", "pii_redaction", "hmac_key"))
 	assert.NotContains(t, raw, "redaction-hmac", "the ConfigMap names no Secret and holds no key")
 
 	var env *corev1.EnvVar

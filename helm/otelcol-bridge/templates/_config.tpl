@@ -56,13 +56,16 @@ metrics:
 {{- if $remoteSampling }}{{ $extensions = append $extensions "jaegerremotesampling" }}{{ end -}}
 {{- if $p.selfProfiling.enabled }}{{ $extensions = append $extensions "profiling" }}{{ end -}}
 {{- $logProcessors := list "memory_limiter" -}}
-{{- if $p.redaction.enabled }}{{ $logProcessors = append $logProcessors "log_redaction" }}{{ end -}}
+{{- if $p.redaction.enabled }}{{ $logProcessors = append $logProcessors "pii_redaction" }}{{ end -}}
 {{- if $p.logSampling.enabled }}{{ $logProcessors = append $logProcessors "log_sampling" }}{{ end -}}
 {{- $batch := fromJsonArray (include "otelcol-bridge.batchProcessor" .) -}}
 {{- $logProcessors = concat $logProcessors $batch -}}
 {{- $traceProcessors := list "memory_limiter" -}}
-{{- if and $p.redaction.enabled $p.redaction.traces }}{{ $traceProcessors = append $traceProcessors "log_redaction" }}{{ end -}}
+{{- if and $p.redaction.enabled $p.redaction.traces }}{{ $traceProcessors = append $traceProcessors "pii_redaction" }}{{ end -}}
 {{- $traceProcessors = concat $traceProcessors $batch -}}
+{{- $metricProcessors := list "memory_limiter" -}}
+{{- if and $p.redaction.enabled $p.redaction.metrics }}{{ $metricProcessors = append $metricProcessors "pii_redaction" }}{{ end -}}
+{{- $metricProcessors = concat $metricProcessors $batch -}}
 {{- $traceExporters := .Values.pipelineExporters -}}
 {{- if $p.tailSampling.enabled }}{{ $traceExporters = list "load_balancing" }}{{ end -}}
 extensions:
@@ -118,7 +121,7 @@ receivers:
 processors:
   {{- include "otelcol-bridge.commonProcessors" . | nindent 2 }}
   {{- if $p.redaction.enabled }}
-  log_redaction:
+  pii_redaction:
     {{- include "otelcol-bridge.redactionConfig" . | nindent 4 }}
   {{- end }}
   {{- if $p.logSampling.enabled }}
@@ -158,7 +161,7 @@ service:
       exporters: {{ toJson $traceExporters }}
     metrics:
       receivers: [otlp]
-      processors: {{ toJson (concat (list "memory_limiter") $batch) }}
+      processors: {{ toJson $metricProcessors }}
       exporters: {{ toJson .Values.pipelineExporters }}
     logs:
       receivers: [otlp]
@@ -284,7 +287,7 @@ service:
 {{- include "otelcol-bridge.mergedConfig" (dict "root" . "tier" "agent" "override" .Values.presets.hostMetrics.config) -}}
 {{- end -}}
 
-{{/* Our own components' presets (processor/logredactionprocessor, processor/logsamplingprocessor,
+{{/* Our own components' presets (processor/piiredactionprocessor, processor/logsamplingprocessor,
 extension/profilingextension). */}}
 {{- define "otelcol-bridge.redactionConfig" -}}
 {{- $r := .Values.presets.redaction -}}

@@ -88,10 +88,22 @@ app.kubernetes.io/component: {{ .tier }}
 {{- if not (gt (int .Values.goMemLimitPercent) 0) -}}
 {{- fail "goMemLimitPercent must be between 1 and 100." -}}
 {{- end -}}
+{{- /* The redaction processor was renamed log_redaction -> pii_redaction. The binary still loads
+the old id as a deprecated alias, but the chart configures pii_redaction: settings left under the
+old id would define a second, unused processor and silently stop applying. */ -}}
+{{- if hasKey (.Values.config.processors | default dict) "log_redaction" -}}
+{{- fail "config.processors.log_redaction: the redaction processor is now called pii_redaction and the chart configures it under that id, so these settings would not apply. Move them to config.processors.pii_redaction (and list pii_redaction instead of log_redaction in any pipeline you override)." -}}
+{{- end -}}
+{{- range $name, $pipeline := ((.Values.config.service | default dict).pipelines | default dict) -}}
+{{- $procs := ($pipeline | default dict).processors -}}
+{{- if and (kindIs "slice" $procs) (has "log_redaction" $procs) -}}
+{{- fail (printf "config.service.pipelines.%s.processors lists log_redaction: the redaction processor is now called pii_redaction and the chart configures it under that id. List pii_redaction instead (its settings go under config.processors.pii_redaction)." $name) -}}
+{{- end -}}
+{{- end -}}
 {{- if and $p.redaction.enabled (eq $p.redaction.action "hash") (not $p.redaction.hmacKey.valueFrom) -}}
-{{- $own := ((.Values.config.processors | default dict).log_redaction | default dict) -}}
+{{- $own := ((.Values.config.processors | default dict).pii_redaction | default dict) -}}
 {{- if not (or $own.hmac_key $own.hmac_key_file) -}}
-{{- fail "presets.redaction.action=hash needs an HMAC key: set presets.redaction.hmacKey.valueFrom (e.g. secretKeyRef to a Secret), or config.processors.log_redaction.hmac_key_file. Without it every gateway pod fails at start." -}}
+{{- fail "presets.redaction.action=hash needs an HMAC key: set presets.redaction.hmacKey.valueFrom (e.g. secretKeyRef to a Secret), or config.processors.pii_redaction.hmac_key_file. Without it every gateway pod fails at start." -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
