@@ -61,13 +61,56 @@ func binaryPath(t testing.TB) string {
 	return p
 }
 
-// freePort returns a loopback TCP port that is free right now.
+// freePort returns a loopback TCP port that is free right now, below the kernel's ephemeral
+// range. The scenarios stop and restart listeners on the same port (a sink going down and up, a
+// collector killed and restarted) while clients open millions of connections; a port from the
+// ephemeral range can meanwhile become some connection's source port, and the restart then
+// fails with "address already in use". Ports below the range are never handed out that way.
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	low := ephemeralLow()
+	for i := 0; i < 200; i++ {
+		// Spread the picks so parallel test processes rarely try the same port.
+		port := 10000 + int(nextPortSeed())%(low-10000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
+	}
+	t.Fatalf("no free loopback port below %d after 200 tries", low)
+	return 0
+}
+
+var portSeed struct {
+	sync.Mutex
+	n uint64
+}
+
+// nextPortSeed walks the candidate ports from a per-process starting point (the pid), so two
+// runs do not start from the same port.
+func nextPortSeed() uint64 {
+	portSeed.Lock()
+	defer portSeed.Unlock()
+	if portSeed.n == 0 {
+		portSeed.n = uint64(os.Getpid())*7919 + uint64(time.Now().UnixNano()%1000)
+	}
+	portSeed.n += 7
+	return portSeed.n
+}
+
+// ephemeralLow is the first port of net.ipv4.ip_local_port_range (32768 when unreadable).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 11000 {
+				return n
+			}
+		}
+	}
+	return 32768
 }
 
 type lockedBuffer struct {
