@@ -4,6 +4,7 @@ package main
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bufio"
 	"compress/gzip"
 	"crypto/sha256"
@@ -81,6 +82,33 @@ func TestArchives(t *testing.T) {
 			bin := writeFile(t, t.TempDir(), "otelcol-bridge", files[base+"/otelcol-bridge"].Data, 0o755)
 			assert.Contains(t, run(t, bin, "--version"), "commit: "+env(t, "COMMIT"))
 		}
+	}
+}
+
+// TestZipArchives: the Windows archive holds the .exe, the config and the README.
+func TestZipArchives(t *testing.T) {
+	zips, _ := filepath.Glob(filepath.Join(distDir(t), "otelcol-bridge_*.zip"))
+	for _, z := range zips {
+		base := strings.TrimSuffix(filepath.Base(z), ".zip")
+		r, err := zip.OpenReader(z)
+		require.NoError(t, err)
+		var names []string
+		for _, f := range r.File {
+			names = append(names, f.Name)
+			if strings.HasSuffix(f.Name, ".exe") {
+				rc, err := f.Open()
+				require.NoError(t, err)
+				head := make([]byte, 2)
+				_, err = io.ReadFull(rc, head)
+				rc.Close()
+				require.NoError(t, err)
+				assert.Equal(t, "MZ", string(head), "a Windows executable")
+			}
+		}
+		r.Close()
+		assert.ElementsMatch(t, []string{base + "/otelcol-bridge.exe", base + "/config.yaml", base + "/README.md"}, names)
+		_, err = os.Stat(filepath.Join(distDir(t), base+".sbom.cdx.json"))
+		assert.NoError(t, err, "SBOM beside %s", z)
 	}
 }
 
