@@ -229,8 +229,12 @@ bindings-bench: $(LIBBRIDGE_SO) ## per-call overhead from C, Python and Ruby and
 test: lint unit check-manifest bindings-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, bindings, e2e, Helm chart, fault injection
 
 .PHONY: bench
-bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench; writes test/load/out/benchmarks.md (not part of make test)
+bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench + size/RSS vs contrib with our component set; writes test/load/out/ (not part of make test)
 	./test/load/bench.sh
+
+.PHONY: bench-size
+bench-size: build $(OCB) ## only the size/RSS step of make bench: vs a same-release contrib build with our contrib/core components; writes test/load/out/size.md
+	./test/load/size.sh
 
 .PHONY: fuzz
 fuzz: ## run every Go fuzz target for FUZZTIME each (default 30s); not part of make test

@@ -2,12 +2,16 @@
 # `make bench`: builds the same-release reference distribution (once; reused while
 # reference-builder-config.yaml is unchanged) and the bench driver, then runs the scenarios
 # against bin/otelcol-bridge and the reference build, interleaved, and the go benchmarks of
-# components/..., and writes test/load/out/benchmarks.md (+ .zh.md, results.json).
+# components/..., and writes test/load/out/benchmarks.md (+ .zh.md, results.json). Last,
+# test/load/size.sh compares binary size and idle/peak RSS with a same-release contrib build of
+# the same contrib/core components and writes test/load/out/size.md.
 #
 # Environment:
 #   BENCH_PIN=1      pin each collector to CPU 1 and the driver (load generator) to CPU 0
 #   BENCH_ARGS=...   extra driver flags, e.g. '-reps 1 -duration 4s' or '-only saturation'
 #                    (test/load/.build/bin/bench -h lists them)
+#   BENCH_SIZE=0     skip the size/RSS step (test/load/size.sh)
+#   SIZE_ARGS=...    flags of the size step, e.g. '-reps 3' (test/load/.build/bin/size -h)
 # Expects bin/otelcol-bridge to exist (`make bench` depends on `make build`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,4 +38,8 @@ if [[ ${BENCH_PIN:-} == 1 ]]; then
   fi
 fi
 # shellcheck disable=SC2206 # BENCH_ARGS is split into flags on purpose
-exec "${driver[@]}" -root "$root" "${args[@]}" ${BENCH_ARGS:-}
+"${driver[@]}" -root "$root" "${args[@]}" ${BENCH_ARGS:-}
+if [[ ${BENCH_SIZE:-1} != 0 ]]; then
+  # shellcheck disable=SC2086 # SIZE_ARGS is split into flags on purpose
+  test/load/size.sh ${SIZE_ARGS:-}
+fi

@@ -83,3 +83,37 @@ func TestManifestOnOneReleaseLine(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, n, 30)
 }
+
+// TestSameComponentsManifestInStep: the size/RSS comparison of `make bench`
+// (test/load/samecomponents-builder-config.yaml) links every collector core and contrib
+// component of builder-config.yaml, ours left out, plus contrib's datadog and zipkin receivers
+// in place of ours, all on the release line.
+func TestSameComponentsManifestInStep(t *testing.T) {
+	load := func(rel string) map[string][]string {
+		data, err := os.ReadFile(filepath.Join(root(t), rel))
+		require.NoError(t, err)
+		var manifest map[string]any
+		require.NoError(t, yaml.Unmarshal(data, &manifest))
+		out := map[string][]string{}
+		for _, kind := range []string{"receivers", "processors", "exporters", "extensions", "connectors", "providers"} {
+			list, _ := manifest[kind].([]any)
+			for _, item := range list {
+				gomod, _ := item.(map[string]any)["gomod"].(string)
+				path, version, _ := strings.Cut(gomod, " ")
+				if coreModule.MatchString(path) || contribModule.MatchString(path) {
+					checkVersion(t, rel, path, version)
+					out[kind] = append(out[kind], gomod)
+				}
+			}
+		}
+		return out
+	}
+	ours := load("builder-config.yaml")
+	same := load(filepath.Join("test", "load", "samecomponents-builder-config.yaml"))
+	contrib := "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/"
+	ours["receivers"] = append(ours["receivers"], contrib+"datadogreceiver "+contribRelease, contrib+"zipkinreceiver "+contribRelease)
+	for kind := range ours {
+		assert.ElementsMatch(t, ours[kind], same[kind], "samecomponents-builder-config.yaml %s drifted from builder-config.yaml", kind)
+	}
+	assert.Len(t, same, len(ours))
+}
