@@ -46,11 +46,15 @@ metrics:
 {{- $jaeger := and $migration $p.migration.jaeger.enabled -}}
 {{- $zipkin := and $migration $p.migration.zipkin.enabled -}}
 {{- $datadog := and $migration $p.migration.datadog.enabled -}}
+{{- $dogstatsd := and $datadog $p.migration.datadog.dogstatsd.enabled -}}
 {{- $remoteSampling := and $migration $p.migration.remoteSampling.enabled -}}
 {{- $traceReceivers := list "otlp" -}}
 {{- if $jaeger }}{{ $traceReceivers = append $traceReceivers "jaeger" }}{{ end -}}
 {{- if $zipkin }}{{ $traceReceivers = append $traceReceivers "zipkin" }}{{ end -}}
 {{- if $datadog }}{{ $traceReceivers = append $traceReceivers "datadog" }}{{ end -}}
+{{- /* DogStatsD datagrams are metrics: the receiver listens on 8125/udp only in a metrics pipeline. */ -}}
+{{- $metricReceivers := list "otlp" -}}
+{{- if $dogstatsd }}{{ $metricReceivers = append $metricReceivers "datadog" }}{{ end -}}
 {{- $extensions := list "health_check" -}}
 {{- if $p.persistentQueue.enabled }}{{ $extensions = append $extensions "file_storage" }}{{ end -}}
 {{- if $remoteSampling }}{{ $extensions = append $extensions "jaegerremotesampling" }}{{ end -}}
@@ -117,6 +121,10 @@ receivers:
   {{- if $datadog }}
   datadog:
     endpoint: ${env:MY_POD_IP}:8126
+    {{- if $dogstatsd }}
+    dogstatsd:
+      endpoint: ${env:MY_POD_IP}:8125
+    {{- end }}
   {{- end }}
 processors:
   {{- include "otelcol-bridge.commonProcessors" . | nindent 2 }}
@@ -160,7 +168,7 @@ service:
       processors: {{ toJson $traceProcessors }}
       exporters: {{ toJson $traceExporters }}
     metrics:
-      receivers: [otlp]
+      receivers: {{ toJson $metricReceivers }}
       processors: {{ toJson $metricProcessors }}
       exporters: {{ toJson .Values.pipelineExporters }}
     logs:

@@ -209,7 +209,7 @@ service.extensions. Endpoints on localhost stay private. Output: a JSON list of
 */}}
 {{- define "otelcol-bridge.ports" -}}
 {{- $cfg := .cfg -}}
-{{- $names := dict "otlp-grpc" "otlp-grpc" "otlp-http" "otlp-http" "jaeger-grpc" "jaeger-grpc" "jaeger-thrift_http" "jaeger-thrift" "jaeger-thrift_compact" "jaeger-compact" "jaeger-thrift_binary" "jaeger-binary" "zipkin" "zipkin" "datadog" "datadog" "jaegerremotesampling-http" "jaeger-sampling" "jaegerremotesampling-grpc" "jaeger-smp-grpc" "health_check" "health" -}}
+{{- $names := dict "otlp-grpc" "otlp-grpc" "otlp-http" "otlp-http" "jaeger-grpc" "jaeger-grpc" "jaeger-thrift_http" "jaeger-thrift" "jaeger-thrift_compact" "jaeger-compact" "jaeger-thrift_binary" "jaeger-binary" "zipkin" "zipkin" "datadog" "datadog" "datadog-dogstatsd" "dogstatsd" "jaegerremotesampling-http" "jaeger-sampling" "jaegerremotesampling-grpc" "jaeger-smp-grpc" "health_check" "health" -}}
 {{- $found := list -}}
 {{- $svc := $cfg.service | default dict -}}
 {{- $receivers := list -}}
@@ -250,7 +250,7 @@ service.extensions. Endpoints on localhost stay private. Output: a JSON list of
 {{- if not $name -}}
 {{- $name = regexReplaceAll "[^a-z0-9-]+" (lower $c.key) "-" | trunc 15 | trimSuffix "-" -}}
 {{- end -}}
-{{- $udp := or (has $c.proto (list "thrift_compact" "thrift_binary")) (eq (toString $c.conf.transport) "udp") -}}
+{{- $udp := or (has $c.proto (list "thrift_compact" "thrift_binary" "dogstatsd")) (eq (toString $c.conf.transport) "udp") -}}
 {{- $found = append $found (dict "name" $name "port" (atoi $portStr) "protocol" (ternary "UDP" "TCP" $udp) "expose" (ne $src.id "health_check")) -}}
 {{- end -}}
 {{- end -}}

@@ -4,6 +4,11 @@
 // version selection.
 //
 //	DD_TRACE_AGENT_URL=http://127.0.0.1:8126 go run .
+//
+// With DDGO_RUNTIME_METRICS=<dogstatsd host:port> it instead starts the tracer with runtime
+// metrics enabled, sending them over DogStatsD UDP to that address, keeps it running for
+// DDGO_DURATION (default 13s: the tracer reports runtime metrics every 10 s, the first report
+// comes 10 s after start) and stops it, which flushes the statsd client.
 package main
 
 import (
@@ -34,6 +39,9 @@ func main() {
 func run() error {
 	if os.Getenv("DD_TRACE_AGENT_URL") == "" {
 		return errors.New("DD_TRACE_AGENT_URL is not set")
+	}
+	if addr := os.Getenv("DDGO_RUNTIME_METRICS"); addr != "" {
+		return runRuntimeMetrics(addr)
 	}
 	if err := tracer.Start(
 		tracer.WithService("checkout-ddgo"),
@@ -76,4 +84,27 @@ func run() error {
 		ErrorSpanID:  charge.Context().SpanID(),
 		LinkedSpanID: producer.Context().SpanID(),
 	})
+}
+
+// runRuntimeMetrics runs the tracer with runtime metrics on for a bounded time.
+func runRuntimeMetrics(addr string) error {
+	d := 13 * time.Second
+	if v := os.Getenv("DDGO_DURATION"); v != "" {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return fmt.Errorf("DDGO_DURATION: %w", err)
+		}
+	}
+	if err := tracer.Start(
+		tracer.WithService("checkout-ddgo-rt"),
+		tracer.WithEnv("e2e"),
+		tracer.WithServiceVersion("3.1.0"),
+		tracer.WithRuntimeMetrics(),
+		tracer.WithDogstatsdAddr(addr),
+	); err != nil {
+		return err
+	}
+	time.Sleep(d)
+	tracer.Stop()
+	return json.NewEncoder(os.Stdout).Encode(map[string]string{"dogstatsd": addr, "ran": d.String()})
 }
