@@ -115,7 +115,7 @@ func (r *datadogReceiver) consumeTraces(ctx context.Context, req *http.Request, 
 	return consumed{items: spans, traces: stats.Chunks, decodeErr: decodeErr, consumeErr: consumeErr}
 }
 
-func (r *datadogReceiver) countTraceStats(ctx context.Context, path string, s datadog.Stats) {
+func (r *datadogReceiver) countTraceStats(ctx context.Context, path string, s datadog.TraceStats) {
 	if s.RejectedSpans > 0 {
 		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(s.RejectedSpans),
 			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "sampling_rejected")))

@@ -138,7 +138,7 @@ func translateSeriesV2(req *http.Request, body []byte, limits datadog.Limits) (p
 // translateTracerStats reads a tracer's /v0.6/stats body; it is bounded by
 // the body size alone.
 func translateTracerStats(req *http.Request, body []byte, _ datadog.Limits) (pmetric.Metrics, datadog.MetricsStats, error) {
-	return datadog.TranslateStats(body, datadog.PayloadFromHeaders(req.Header))
+	return datadog.TranslateTracerStats(body, datadog.PayloadFromHeaders(req.Header))
 }
 
 // translateAgentStats reads the Agent's StatsPayload: msgpack, as the Agent
