@@ -235,7 +235,7 @@ func TestAgentStatsMatchesTracerStats(t *testing.T) {
 	for i, dir := range []string{"stats_v04_dd_trace_go", "stats_v10_dd_trace_go"} {
 		body, err := os.ReadFile(filepath.Join("testdata", "intake", dir, "payload.msgpack"))
 		require.NoError(t, err)
-		md, _, err := TranslateStats(body, Payload{})
+		md, _, err := TranslateTracerStats(body, Payload{})
 		require.NoError(t, err)
 		if i == 1 {
 			for _, rm := range md.ResourceMetrics().All() {

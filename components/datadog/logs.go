@@ -67,144 +67,170 @@ func TranslateLogs(body []byte, agentVersion string, cache *TraceIDCache, now ti
 		if !bud.item(1) || !bud.attr(len(item)) {
 			return plog.NewLogs(), LogsStats{}, bud.failed()
 		}
-		res := metricResource{}
-		var lr plog.LogRecord
-		// The message may itself be a JSON object (a structured log line the
-		// Agent tailed): Datadog parses it, and so do we; the outer fields win.
-		fields := item
-		if msg, ok := item[logMessage].(string); ok && strings.HasPrefix(strings.TrimSpace(msg), "{") {
-			var inner map[string]any
-			d := json.NewDecoder(strings.NewReader(msg))
-			d.UseNumber()
-			if d.Decode(&inner) == nil && inner != nil {
-				merged := make(map[string]any, len(inner)+len(item))
-				for k, v := range inner {
-					merged[k] = v
-				}
-				for k, v := range item {
-					if k != logMessage {
-						merged[k] = v
-					}
-				}
-				if _, ok := inner[logMessage]; !ok {
-					if m, ok := inner[logMsg]; ok {
-						merged[logMessage] = m
-						delete(merged, logMsg)
-					} else {
-						merged[logMessage] = msg
-					}
-				}
-				fields = merged
-			}
-		}
-		if s, ok := fields[logService].(string); ok {
-			res.service = s
-		}
-		if s, ok := fields[logHostname].(string); ok {
-			res.host = s
-		} else if s, ok := fields[logHost].(string); ok {
-			res.host = s
-		}
-		var tagAttrs [][2]string
-		if s, ok := fields[logTags].(string); ok && s != "" {
-			tagAttrs = splitTags(strings.Split(s, ","), &res)
-		}
+		fields := structuredFields(item)
+		res, tagAttrs := logResource(fields)
 		if !bud.attr(len(tagAttrs)) {
 			return plog.NewLogs(), LogsStats{}, bud.failed()
 		}
-		sl, ok := scopes[res]
-		if !ok {
-			rl := ld.ResourceLogs().AppendEmpty()
-			res.put(rl.Resource().Attributes())
-			sl = rl.ScopeLogs().AppendEmpty()
-			sl.Scope().SetName(AgentScope)
-			sl.Scope().SetVersion(agentVersion)
-			scopes[res] = sl
-		}
-		lr = sl.LogRecords().AppendEmpty()
+		lr := logScope(ld, scopes, res, agentVersion).LogRecords().AppendEmpty()
 		stats.Records++
 		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(now))
-		attrs := newLogAttrs(lr.Attributes(), len(fields)+len(tagAttrs))
-		var traceID, spanID any
-		for k, v := range fields {
-			switch k {
-			case logService, logHostname, logTags:
-			case logHost:
-				if _, ok := fields[logHostname]; ok {
-					attrs.put(k, v)
-				}
-			case logMessage:
-				if s, ok := v.(string); ok {
-					lr.Body().SetStr(s)
-				} else {
-					putJSONValue(lr.Body(), v, 0)
-				}
-			case logStatus, logLevel:
-				// status is Datadog's reserved attribute; level counts only
-				// when there is no status, and stays an attribute otherwise.
-				_, hasStatus := fields[logStatus]
-				if s, ok := v.(string); ok && (k == logStatus || !hasStatus) {
-					lr.SetSeverityText(s)
-					lr.SetSeverityNumber(severityOf(s))
-				} else {
-					attrs.put(k, v)
-				}
-			case logTimestamp:
-				if ts, ok := logTime(v); ok {
-					lr.SetTimestamp(ts)
-				} else {
-					attrs.put(k, v)
-				}
-			case logSource:
-				attrs.put(AttrLogSource, v)
-			case logTraceID:
-				traceID = v
-			case logSpanID:
-				spanID = v
-			case logDD:
-				// {"dd":{"trace_id":...,"span_id":...,"service":...}} as some
-				// log libraries nest it.
-				if m, ok := v.(map[string]any); ok {
-					if t, ok := m["trace_id"]; ok && traceID == nil {
-						traceID = t
-						delete(m, "trace_id")
-					}
-					if s, ok := m["span_id"]; ok && spanID == nil {
-						spanID = s
-						delete(m, "span_id")
-					}
-					if len(m) == 0 {
-						continue
-					}
-				}
-				attrs.put(k, v)
-			default:
-				attrs.put(k, v)
-			}
-		}
-		attrs.tags(tagAttrs)
-		if traceID != nil {
-			id, fromCache, ok := logTraceIDOf(traceID, cache)
-			if ok {
-				lr.SetTraceID(id)
-				stats.TraceIDs++
-				if fromCache {
-					stats.UpperFromTail++
-				}
-			} else {
-				attrs.put(logTraceID, traceID)
-			}
-		}
-		if spanID != nil {
-			if id, ok := logSpanIDOf(spanID); ok {
-				lr.SetSpanID(id)
-			} else {
-				attrs.put(logSpanID, spanID)
-			}
-		}
-		attrs.finish()
+		fillLogRecord(lr, fields, tagAttrs, cache, &stats)
 	}
 	return ld, stats, nil
+}
+
+// structuredFields returns the item's fields. The message may itself be a
+// JSON object (a structured log line the Agent tailed): Datadog parses it,
+// and so do we; the outer fields win.
+func structuredFields(item map[string]any) map[string]any {
+	fields := item
+	if msg, ok := item[logMessage].(string); ok && strings.HasPrefix(strings.TrimSpace(msg), "{") {
+		var inner map[string]any
+		d := json.NewDecoder(strings.NewReader(msg))
+		d.UseNumber()
+		if d.Decode(&inner) == nil && inner != nil {
+			merged := make(map[string]any, len(inner)+len(item))
+			for k, v := range inner {
+				merged[k] = v
+			}
+			for k, v := range item {
+				if k != logMessage {
+					merged[k] = v
+				}
+			}
+			if _, ok := inner[logMessage]; !ok {
+				if m, ok := inner[logMsg]; ok {
+					merged[logMessage] = m
+					delete(merged, logMsg)
+				} else {
+					merged[logMessage] = msg
+				}
+			}
+			fields = merged
+		}
+	}
+	return fields
+}
+
+// logResource reads what identifies the record's resource: service, host
+// (hostname wins over host) and ddtags, which splitTags divides between the
+// resource and the attributes it returns.
+func logResource(fields map[string]any) (metricResource, [][2]string) {
+	res := metricResource{}
+	if s, ok := fields[logService].(string); ok {
+		res.service = s
+	}
+	if s, ok := fields[logHostname].(string); ok {
+		res.host = s
+	} else if s, ok := fields[logHost].(string); ok {
+		res.host = s
+	}
+	var tagAttrs [][2]string
+	if s, ok := fields[logTags].(string); ok && s != "" {
+		tagAttrs = splitTags(strings.Split(s, ","), &res)
+	}
+	return res, tagAttrs
+}
+
+// logScope returns the scope of the records of res, creating its resource
+// on first use: the records of one resource share one ResourceLogs.
+func logScope(ld plog.Logs, scopes map[metricResource]plog.ScopeLogs, res metricResource, agentVersion string) plog.ScopeLogs {
+	if sl, ok := scopes[res]; ok {
+		return sl
+	}
+	rl := ld.ResourceLogs().AppendEmpty()
+	res.put(rl.Resource().Attributes())
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().SetName(AgentScope)
+	sl.Scope().SetVersion(agentVersion)
+	scopes[res] = sl
+	return sl
+}
+
+// fillLogRecord maps the fields onto the record: Datadog's reserved
+// attributes to body, severity, timestamp and trace context, the rest (and
+// the non-resource tags) to attributes.
+func fillLogRecord(lr plog.LogRecord, fields map[string]any, tagAttrs [][2]string, cache *TraceIDCache, stats *LogsStats) {
+	attrs := newLogAttrs(lr.Attributes(), len(fields)+len(tagAttrs))
+	var traceID, spanID any
+	for k, v := range fields {
+		switch k {
+		case logService, logHostname, logTags:
+		case logHost:
+			if _, ok := fields[logHostname]; ok {
+				attrs.put(k, v)
+			}
+		case logMessage:
+			if s, ok := v.(string); ok {
+				lr.Body().SetStr(s)
+			} else {
+				putJSONValue(lr.Body(), v, 0)
+			}
+		case logStatus, logLevel:
+			// status is Datadog's reserved attribute; level counts only
+			// when there is no status, and stays an attribute otherwise.
+			_, hasStatus := fields[logStatus]
+			if s, ok := v.(string); ok && (k == logStatus || !hasStatus) {
+				lr.SetSeverityText(s)
+				lr.SetSeverityNumber(severityOf(s))
+			} else {
+				attrs.put(k, v)
+			}
+		case logTimestamp:
+			if ts, ok := logTime(v); ok {
+				lr.SetTimestamp(ts)
+			} else {
+				attrs.put(k, v)
+			}
+		case logSource:
+			attrs.put(AttrLogSource, v)
+		case logTraceID:
+			traceID = v
+		case logSpanID:
+			spanID = v
+		case logDD:
+			// {"dd":{"trace_id":...,"span_id":...,"service":...}} as some
+			// log libraries nest it.
+			if m, ok := v.(map[string]any); ok {
+				if t, ok := m["trace_id"]; ok && traceID == nil {
+					traceID = t
+					delete(m, "trace_id")
+				}
+				if s, ok := m["span_id"]; ok && spanID == nil {
+					spanID = s
+					delete(m, "span_id")
+				}
+				if len(m) == 0 {
+					continue
+				}
+			}
+			attrs.put(k, v)
+		default:
+			attrs.put(k, v)
+		}
+	}
+	attrs.tags(tagAttrs)
+	if traceID != nil {
+		id, fromCache, ok := logTraceIDOf(traceID, cache)
+		if ok {
+			lr.SetTraceID(id)
+			stats.TraceIDs++
+			if fromCache {
+				stats.UpperFromTail++
+			}
+		} else {
+			attrs.put(logTraceID, traceID)
+		}
+	}
+	if spanID != nil {
+		if id, ok := logSpanIDOf(spanID); ok {
+			lr.SetSpanID(id)
+		} else {
+			attrs.put(logSpanID, spanID)
+		}
+	}
+	attrs.finish()
 }
 
 // logItems reads the body: one log object, or an array of them. An element

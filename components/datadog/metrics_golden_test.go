@@ -37,7 +37,7 @@ func agentVersionless(f func([]byte, string, Limits) (pmetric.Metrics, MetricsSt
 }
 
 func statsTranslate(b []byte) (pmetric.Metrics, MetricsStats, error) {
-	return TranslateStats(b, Payload{Lang: "go", TracerVersion: "v2.12.0", LangVersion: "1.26.8"})
+	return TranslateTracerStats(b, Payload{Lang: "go", TracerVersion: "v2.12.0", LangVersion: "1.26.8"})
 }
 
 func dogstatsdTranslate(b []byte) (pmetric.Metrics, MetricsStats, error) {

@@ -239,82 +239,22 @@ func (c *column[T]) next() (T, bool) {
 
 var errV3Short = errors.New("a column is shorter than the series need")
 
+// emit adds the series of the columns to t, one series at a time: its
+// header (name, unit, tags, resources), then its points.
 func (d *v3Data) emit(t *seriesTranslator, metaTags []string, metaRes [][2]string) error {
 	n := len(d.types)
 	if len(d.nameRefs) != n || len(d.numPoints) != n {
 		return fmt.Errorf("%d types but %d names and %d point counts", n, len(d.nameRefs), len(d.numPoints))
 	}
-	ts := column[int64]{vals: d.timestamps}
-	s64 := column[int64]{vals: d.sint64s}
-	f32 := column[float64]{vals: d.float32s}
-	f64 := column[float64]{vals: d.float64s}
-	bins := column[uint64]{vals: d.numBins}
-	keys := column[int64]{vals: d.binKeys}
-	cnts := column[uint64]{vals: d.cnt}
-	units := column[int64]{vals: d.unitRefs}
-	var nameRef, tagRef, resRef, unitRef, lastTS int64
-	value := func(vt uint64) (float64, bool) {
-		switch vt {
-		case v3Zero:
-			return 0, true
-		case v3Sint64:
-			v, ok := s64.next()
-			return float64(v), ok
-		case v3Float32:
-			return f32.next()
-		case v3Float64:
-			return f64.next()
-		}
-		return 0, false
-	}
+	c := newV3Cursor(d)
 	for i := range n {
 		if t.b.bud.failed() != nil {
 			return nil
 		}
 		typ := d.types[i]
-		nameRef += d.nameRefs[i]
-		if i < len(d.tagsetRefs) {
-			tagRef += d.tagsetRefs[i]
-		}
-		if i < len(d.resRefs) {
-			resRef += d.resRefs[i]
-		}
-		if typ&v3HasUnit != 0 {
-			u, ok := units.next()
-			if !ok {
-				return errV3Short
-			}
-			unitRef += u
-		}
-		name, ok1 := lookup(d.names, nameRef)
-		tagIDs, ok2 := lookup(d.tagsets, tagRef)
-		resIDs, ok3 := lookup(d.resources, resRef)
-		if !ok1 || !ok2 || !ok3 {
-			return fmt.Errorf("series %d: dictionary reference out of range", i)
-		}
-		s := series{name: name}
-		if i < len(d.intervals) {
-			s.interval = int64(d.intervals[i])
-		}
-		if typ&v3HasUnit != 0 {
-			s.unit, _ = lookup(d.units, unitRef)
-		}
-		s.tags = append(s.tags, metaTags...)
-		for _, id := range tagIDs {
-			tag, ok := lookup(d.tags, id)
-			if !ok {
-				return fmt.Errorf("series %d: tag reference out of range", i)
-			}
-			s.tags = append(s.tags, tag)
-		}
-		s.resources = append(s.resources, metaRes...)
-		for _, r := range resIDs {
-			rt, ok1 := lookup(d.resStr, r[0])
-			rn, ok2 := lookup(d.resStr, r[1])
-			if !ok1 || !ok2 {
-				return fmt.Errorf("series %d: resource reference out of range", i)
-			}
-			s.resources = append(s.resources, [2]string{rt, rn})
+		s, err := c.header(i, typ, metaTags, metaRes)
+		if err != nil {
+			return err
 		}
 		vt := typ & v3ValueMask
 		points := d.numPoints[i]
@@ -324,84 +264,211 @@ func (d *v3Data) emit(t *seriesTranslator, metaTags []string, metaRes [][2]strin
 		switch typ & v3TypeMask {
 		case v3Count, v3Rate, v3Gauge:
 			s.typ = seriesType(typ & v3TypeMask)
-			for range points {
-				dt, ok := ts.next()
-				v, ok2 := value(vt)
-				if !ok || !ok2 {
-					return errV3Short
-				}
-				lastTS += dt
-				s.points = append(s.points, seriesPoint{ts: lastTS, value: v})
+			if err := c.scalarPoints(&s, vt, points); err != nil {
+				return err
 			}
 			t.add(&s)
 		case v3Sketch:
 			t.stats.Series++
-			res := metricResource{}
-			for _, r := range s.resources {
-				if r[0] == tagHost && res.host == "" {
-					res.host = r[1]
-				}
-			}
-			attrs := splitTags(s.tags, &res)
-			for range points {
-				dt, ok := ts.next()
-				if !ok {
-					return errV3Short
-				}
-				lastTS += dt
-				var sum, mn, mx float64
-				var count int64
-				if vt == v3Sint64 {
-					var vals [4]int64
-					for j := range vals {
-						if vals[j], ok = s64.next(); !ok {
-							return errV3Short
-						}
-					}
-					sum, mn, mx, count = float64(vals[0]), float64(vals[1]), float64(vals[2]), vals[3]
-				} else {
-					var ok1, ok2, ok3 bool
-					sum, ok1 = value(vt)
-					mn, ok2 = value(vt)
-					mx, ok3 = value(vt)
-					if count, ok = s64.next(); !ok || !ok1 || !ok2 || !ok3 {
-						return errV3Short
-					}
-				}
-				nb, ok := bins.next()
-				if !ok {
-					return errV3Short
-				}
-				e := newExpBuilder()
-				e.zeroThresh = agentSketch.min
-				var key int64
-				for range nb {
-					dk, ok1 := keys.next()
-					c, ok2 := cnts.next()
-					if !ok1 || !ok2 {
-						return errV3Short
-					}
-					key += dk
-					if v, ok := agentKeyValue(int32(key)); ok {
-						e.add(v, c)
-					}
-				}
-				dp := t.b.histogram(res, s.name, ddUnit(s.unit))
-				e.write(dp)
-				dp.SetTimestamp(secondsToTimestamp(lastTS))
-				if count >= 0 {
-					dp.SetCount(uint64(count))
-				}
-				dp.SetSum(sum)
-				if count > 0 && !math.IsNaN(mn) && !math.IsNaN(mx) {
-					dp.SetMin(mn)
-					dp.SetMax(mx)
-				}
-				t.b.putAttrs(dp.Attributes(), attrs)
+			if err := c.sketchPoints(t, &s, vt, points); err != nil {
+				return err
 			}
 		default:
-			return fmt.Errorf("%w: series %d (%q) has type %d", ErrV3Unsupported, i, name, typ&v3TypeMask)
+			return fmt.Errorf("%w: series %d (%q) has type %d", ErrV3Unsupported, i, s.name, typ&v3TypeMask)
 		}
 	}
 	return nil
+}
+
+// v3Cursor walks the columns of a payload: the running sums of the
+// delta-encoded references and timestamps, and the position in each value
+// column, which the series consume in order.
+type v3Cursor struct {
+	d                                        *v3Data
+	ts, s64, keys, units                     column[int64]
+	f32, f64                                 column[float64]
+	bins, cnts                               column[uint64]
+	nameRef, tagRef, resRef, unitRef, lastTS int64
+}
+
+func newV3Cursor(d *v3Data) *v3Cursor {
+	return &v3Cursor{
+		d:     d,
+		ts:    column[int64]{vals: d.timestamps},
+		s64:   column[int64]{vals: d.sint64s},
+		f32:   column[float64]{vals: d.float32s},
+		f64:   column[float64]{vals: d.float64s},
+		bins:  column[uint64]{vals: d.numBins},
+		keys:  column[int64]{vals: d.binKeys},
+		cnts:  column[uint64]{vals: d.cnt},
+		units: column[int64]{vals: d.unitRefs},
+	}
+}
+
+// value reads one value of type vt from its column.
+func (c *v3Cursor) value(vt uint64) (float64, bool) {
+	switch vt {
+	case v3Zero:
+		return 0, true
+	case v3Sint64:
+		v, ok := c.s64.next()
+		return float64(v), ok
+	case v3Float32:
+		return c.f32.next()
+	case v3Float64:
+		return c.f64.next()
+	}
+	return 0, false
+}
+
+// header resolves series i's references: name, interval, unit, and the
+// tags and resources after the payload's own.
+func (c *v3Cursor) header(i int, typ uint64, metaTags []string, metaRes [][2]string) (series, error) {
+	d := c.d
+	c.nameRef += d.nameRefs[i]
+	if i < len(d.tagsetRefs) {
+		c.tagRef += d.tagsetRefs[i]
+	}
+	if i < len(d.resRefs) {
+		c.resRef += d.resRefs[i]
+	}
+	if typ&v3HasUnit != 0 {
+		u, ok := c.units.next()
+		if !ok {
+			return series{}, errV3Short
+		}
+		c.unitRef += u
+	}
+	name, ok1 := lookup(d.names, c.nameRef)
+	tagIDs, ok2 := lookup(d.tagsets, c.tagRef)
+	resIDs, ok3 := lookup(d.resources, c.resRef)
+	if !ok1 || !ok2 || !ok3 {
+		return series{}, fmt.Errorf("series %d: dictionary reference out of range", i)
+	}
+	s := series{name: name}
+	if i < len(d.intervals) {
+		s.interval = int64(d.intervals[i])
+	}
+	if typ&v3HasUnit != 0 {
+		s.unit, _ = lookup(d.units, c.unitRef)
+	}
+	s.tags = append(s.tags, metaTags...)
+	for _, id := range tagIDs {
+		tag, ok := lookup(d.tags, id)
+		if !ok {
+			return series{}, fmt.Errorf("series %d: tag reference out of range", i)
+		}
+		s.tags = append(s.tags, tag)
+	}
+	s.resources = append(s.resources, metaRes...)
+	for _, r := range resIDs {
+		rt, ok1 := lookup(d.resStr, r[0])
+		rn, ok2 := lookup(d.resStr, r[1])
+		if !ok1 || !ok2 {
+			return series{}, fmt.Errorf("series %d: resource reference out of range", i)
+		}
+		s.resources = append(s.resources, [2]string{rt, rn})
+	}
+	return s, nil
+}
+
+// scalarPoints reads the points of a count, rate or gauge series.
+func (c *v3Cursor) scalarPoints(s *series, vt, points uint64) error {
+	for range points {
+		dt, ok := c.ts.next()
+		v, ok2 := c.value(vt)
+		if !ok || !ok2 {
+			return errV3Short
+		}
+		c.lastTS += dt
+		s.points = append(s.points, seriesPoint{ts: c.lastTS, value: v})
+	}
+	return nil
+}
+
+// sketchPoints reads the points of a sketch series and adds each as an
+// exponential histogram point.
+func (c *v3Cursor) sketchPoints(t *seriesTranslator, s *series, vt, points uint64) error {
+	res := metricResource{}
+	for _, r := range s.resources {
+		if r[0] == tagHost && res.host == "" {
+			res.host = r[1]
+		}
+	}
+	attrs := splitTags(s.tags, &res)
+	for range points {
+		dt, ok := c.ts.next()
+		if !ok {
+			return errV3Short
+		}
+		c.lastTS += dt
+		sum, mn, mx, count, ok := c.sketchSummary(vt)
+		if !ok {
+			return errV3Short
+		}
+		e, ok := c.sketchBins()
+		if !ok {
+			return errV3Short
+		}
+		dp := t.b.histogram(res, s.name, ddUnit(s.unit))
+		e.write(dp)
+		dp.SetTimestamp(secondsToTimestamp(c.lastTS))
+		if count >= 0 {
+			dp.SetCount(uint64(count))
+		}
+		dp.SetSum(sum)
+		if count > 0 && !math.IsNaN(mn) && !math.IsNaN(mx) {
+			dp.SetMin(mn)
+			dp.SetMax(mx)
+		}
+		t.b.putAttrs(dp.Attributes(), attrs)
+	}
+	return nil
+}
+
+// sketchSummary reads a sketch point's sum, min, max and count: all four
+// from the sint64 column when vt is sint64, else the first three of type vt
+// and the count as sint64.
+func (c *v3Cursor) sketchSummary(vt uint64) (sum, mn, mx float64, count int64, ok bool) {
+	if vt == v3Sint64 {
+		var vals [4]int64
+		for j := range vals {
+			if vals[j], ok = c.s64.next(); !ok {
+				return 0, 0, 0, 0, false
+			}
+		}
+		return float64(vals[0]), float64(vals[1]), float64(vals[2]), vals[3], true
+	}
+	var ok1, ok2, ok3 bool
+	sum, ok1 = c.value(vt)
+	mn, ok2 = c.value(vt)
+	mx, ok3 = c.value(vt)
+	if count, ok = c.s64.next(); !ok || !ok1 || !ok2 || !ok3 {
+		return 0, 0, 0, 0, false
+	}
+	return sum, mn, mx, count, true
+}
+
+// sketchBins reads a sketch point's bins (delta-encoded keys of the Agent's
+// sketch mapping, and counts) into an exponential histogram.
+func (c *v3Cursor) sketchBins() (*expBuilder, bool) {
+	nb, ok := c.bins.next()
+	if !ok {
+		return nil, false
+	}
+	e := newExpBuilder()
+	e.zeroThresh = agentSketch.min
+	var key int64
+	for range nb {
+		dk, ok1 := c.keys.next()
+		cnt, ok2 := c.cnts.next()
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		key += dk
+		if v, ok := agentKeyValue(int32(key)); ok {
+			e.add(v, cnt)
+		}
+	}
+	return e, true
 }

@@ -46,9 +46,9 @@ type statsPayload struct {
 	buckets                                     []statsBucket
 }
 
-// TranslateStats translates a /v0.6/stats body. hdr carries what the request
+// TranslateTracerStats translates a tracer's /v0.6/stats body. hdr carries what the request
 // headers say about the tracer (language, tracer version).
-func TranslateStats(body []byte, hdr Payload) (pmetric.Metrics, MetricsStats, error) {
+func TranslateTracerStats(body []byte, hdr Payload) (pmetric.Metrics, MetricsStats, error) {
 	var stats MetricsStats
 	p, _, err := decodeStatsPayload(body)
 	md := pmetric.NewMetrics()

@@ -87,7 +87,7 @@ const (
 type Options struct {
 	SpanName SpanNameSource
 	// DropRejected drops chunks whose sampling priority is 0 (AUTO_REJECT)
-	// or below (USER_REJECT). They are counted in Stats.RejectedSpans.
+	// or below (USER_REJECT). They are counted in TraceStats.RejectedSpans.
 	DropRejected bool
 	// TraceIDCache is the fallback for chunks without their upper 64 trace
 	// id bits; nil disables it.
@@ -97,8 +97,8 @@ type Options struct {
 	Limits Limits
 }
 
-// Stats describes one translated payload.
-type Stats struct {
+// TraceStats describes one translated trace payload.
+type TraceStats struct {
 	Chunks        int
 	Spans         int // spans in the returned traces
 	RejectedSpans int // spans dropped because of their sampling priority
@@ -131,7 +131,7 @@ type decoder struct {
 // headers say about the tracer (language, versions, container id). On a
 // decoding error the traces hold every chunk decoded before it, and the error
 // says where decoding stopped.
-func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Payload) (ptrace.Traces, Stats, error) {
+func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Payload) (ptrace.Traces, TraceStats, error) {
 	d := t.decoders.Get().(*decoder)
 	defer func() {
 		d.release()
@@ -168,7 +168,7 @@ func (t *Translator) Translate(proto Protocol, enc Encoding, body []byte, hdr Pa
 	if lerr := bud.failed(); lerr != nil {
 		// Over a limit: nothing of the payload is forwarded, whatever was
 		// decoded before the limit was reached.
-		return ptrace.NewTraces(), Stats{}, fmt.Errorf("%s: %w", proto, lerr)
+		return ptrace.NewTraces(), TraceStats{}, fmt.Errorf("%s: %w", proto, lerr)
 	}
 	if err != nil {
 		err = fmt.Errorf("%s: %w", proto, err)
@@ -228,7 +228,7 @@ type resourceKey struct {
 type translation struct {
 	opts   *Options
 	traces ptrace.Traces
-	stats  Stats
+	stats  TraceStats
 	spans  map[resourceKey]ptrace.SpanSlice
 	bud    *budget
 	// shared caches the JSON links and events of meta strings that many

@@ -3,25 +3,6 @@ package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/rece
 import (
 	"encoding/json"
 	"strings"
-
-	"github.com/otelcol-bridge/otelcol-bridge/components/datadog"
-)
-
-// tracePaths are the trace intake paths this receiver translates.
-var tracePaths = map[string]datadog.Protocol{
-	"/v0.3/traces": datadog.V03,
-	"/v0.4/traces": datadog.V04,
-	"/v0.5/traces": datadog.V05,
-	"/v0.7/traces": datadog.V07,
-	"/v1.0/traces": datadog.V10,
-	// The Agent's own intake: what a Datadog Agent forwards when its
-	// apm_config.apm_dd_url points here.
-	agentTracesPath: datadog.AgentV02,
-}
-
-const (
-	agentTracesPath = "/api/v0.2/traces"
-	agentStatsPath  = "/api/v0.2/stats"
 )
 
 // notImplemented are Datadog Agent intake paths that exist but that this
@@ -108,22 +89,18 @@ func infoDocument(maxBody int64, endpoints []string) []byte {
 	return b
 }
 
-// servedEndpoints lists the tracer-facing paths whose pipeline exists (the
-// Agent's /api/v0.2 intake is not one: Agents do not read /info): the
-// trace paths with a traces pipeline; /v0.6/stats and the DogStatsD proxy
-// with a metrics pipeline; the profiling intake with a profiles pipeline.
-// Tracers only use what /info lists, so a missing pipeline makes them fall
-// back (DogStatsD over UDP) or skip the feature instead of getting errors.
+// servedEndpoints lists the listed intake paths (tracer-facing: Agents do
+// not read /info) whose pipeline exists: the trace paths with a traces
+// pipeline; /v0.6/stats and the DogStatsD proxy with a metrics pipeline; the
+// profiling intake with a profiles pipeline. Tracers only use what /info
+// lists, so a missing pipeline makes them fall back (DogStatsD over UDP) or
+// skip the feature instead of getting errors.
 func (r *datadogReceiver) servedEndpoints() []string {
 	var eps []string
-	if r.nextTraces != nil {
-		eps = append(eps, "/v0.3/traces", "/v0.4/traces", "/v0.5/traces", "/v0.7/traces", "/v1.0/traces")
-	}
-	if r.nextMetrics != nil {
-		eps = append(eps, statsPath, "/dogstatsd/v1/proxy", dogstatsdV2Path)
-	}
-	if r.nextProfiles != nil {
-		eps = append(eps, profilingPath)
+	for _, in := range intakeTable {
+		if in.listed && r.hasPipeline(in.signal) {
+			eps = append(eps, in.path)
+		}
 	}
 	return eps
 }

@@ -2,24 +2,19 @@ package datadogreceiver // import "github.com/otelcol-bridge/otelcol-bridge/rece
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
-	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/xconsumer"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	"go.uber.org/zap"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/datadog"
 	"github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver/internal/metadata"
@@ -164,16 +159,8 @@ func (r *datadogReceiver) Shutdown(ctx context.Context) error {
 // answer: translated, side feature, not implemented (501) or unknown (404).
 func (r *datadogReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	path := req.URL.Path
-	if proto, ok := tracePaths[path]; ok {
-		if r.nextTraces == nil {
-			r.noPipeline(w, req, path, "traces")
-			return
-		}
-		r.handleTraces(w, req, path, proto)
-		return
-	}
 	if in, ok := intakes[path]; ok {
-		r.handleIntake(w, req, path, in)
+		r.handleIntake(w, req, in)
 		return
 	}
 	switch {
@@ -237,209 +224,6 @@ func (r *datadogReceiver) countedPath(path string) string {
 	}
 	r.paths[path] = struct{}{}
 	return path
-}
-
-// traceResponse tells tracers to keep their default sampling rates.
-var traceResponse = []byte(`{"rate_by_service":{}}`)
-
-// agentResponse is what Datadog's trace intake answers an Agent.
-var agentResponse = []byte(`{}`)
-
-func (r *datadogReceiver) handleTraces(w http.ResponseWriter, req *http.Request, path string, proto datadog.Protocol) {
-	ctx := req.Context()
-	endpoint := metric.WithAttributes(attribute.String("endpoint", path))
-	outcome := func(o string) {
-		r.telemetry.ReceiverDatadogPayloads.Add(ctx, 1,
-			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("outcome", o)))
-	}
-
-	if req.Method != http.MethodPost && req.Method != http.MethodPut {
-		outcome("method_not_allowed")
-		writeError(w, http.StatusMethodNotAllowed, "use POST or PUT", path, "POST, PUT")
-		return
-	}
-	enc, ok := encodingOf(req.Header.Get("Content-Type"), proto)
-	if !ok {
-		outcome("unsupported_media_type")
-		drain(req)
-		writeError(w, http.StatusUnsupportedMediaType,
-			fmt.Sprintf("unsupported content type %q for %s", req.Header.Get("Content-Type"), path), path)
-		return
-	}
-	if !r.admit(w, req, path) {
-		outcome("overloaded")
-		return
-	}
-	defer r.slots.release()
-	body, err := readBody(req, r.cfg.MaxRequestBodySize)
-	if err != nil {
-		r.bodyError(w, path, err, outcome)
-		return
-	}
-
-	format := "datadog_" + proto.String()
-	ctx = r.obsrecv.StartTracesOp(ctx)
-	td, stats, decodeErr := r.translator.Translate(proto, enc, body, datadog.PayloadFromHeaders(req.Header))
-	r.countStats(ctx, path, stats)
-	if errors.Is(decodeErr, datadog.ErrLimit) {
-		r.obsrecv.EndTracesOp(ctx, format, 0, nil)
-		outcome("too_large")
-		writeError(w, http.StatusRequestEntityTooLarge, limitMessage(decodeErr), path)
-		return
-	}
-
-	// Count before ConsumeTraces: td belongs to the pipeline afterwards, and a batch
-	// processor may already have moved its spans away.
-	spans := td.SpanCount()
-	var consumeErr error
-	if spans > 0 {
-		consumeErr = r.nextTraces.ConsumeTraces(ctx, td)
-	}
-	// Only the pipeline's refusal refuses the decoded spans: the spans
-	// decoded before an undecodable rest were forwarded.
-	r.obsrecv.EndTracesOp(ctx, format, spans, consumeErr)
-
-	switch {
-	case consumeErr != nil:
-		outcome("refused")
-		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(spans),
-			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "pipeline_refused")))
-		if consumererror.IsPermanent(consumeErr) {
-			writeError(w, http.StatusBadRequest, "the pipeline refused the traces: "+consumeErr.Error(), path)
-			return
-		}
-		writeRetryLater(w, path, "the pipeline refused the traces (retry later): "+consumeErr.Error())
-	case decodeErr != nil && stats.Chunks == 0:
-		outcome("invalid")
-		r.settings.Logger.Debug("undecodable trace payload", zap.String("path", path), zap.Error(decodeErr))
-		writeError(w, http.StatusBadRequest, decodeErr.Error(), path)
-	case decodeErr != nil:
-		// The chunks before the error were forwarded; a retry would
-		// duplicate them, so the client gets a 4xx naming what was kept.
-		outcome("partial")
-		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(spans), endpoint)
-		writeError(w, http.StatusBadRequest,
-			fmt.Sprintf("%d spans in %d traces accepted, the rest is undecodable: %v", spans, stats.Chunks, decodeErr), path)
-	default:
-		outcome("accepted")
-		r.telemetry.ReceiverDatadogSpansReceived.Add(ctx, int64(spans), endpoint)
-		w.Header().Set("Content-Type", "application/json")
-		if proto == datadog.AgentV02 {
-			w.WriteHeader(http.StatusAccepted)
-			_, _ = w.Write(agentResponse)
-			return
-		}
-		_, _ = w.Write(traceResponse)
-	}
-}
-
-func (r *datadogReceiver) countStats(ctx context.Context, path string, s datadog.Stats) {
-	if s.RejectedSpans > 0 {
-		r.telemetry.ReceiverDatadogSpansRefused.Add(ctx, int64(s.RejectedSpans),
-			metric.WithAttributes(attribute.String("endpoint", path), attribute.String("reason", "sampling_rejected")))
-	}
-	if s.CacheHits > 0 {
-		r.telemetry.ReceiverDatadogTraceIDCacheLookups.Add(ctx, int64(s.CacheHits), metric.WithAttributes(attribute.String("result", "hit")))
-	}
-	if s.CacheMisses > 0 {
-		r.telemetry.ReceiverDatadogTraceIDCacheLookups.Add(ctx, int64(s.CacheMisses), metric.WithAttributes(attribute.String("result", "miss")))
-	}
-}
-
-// encodingOf maps a Content-Type to the body encoding. As in the Agent, an
-// empty type on /v0.3 and /v0.4 means JSON; the other tracer versions are
-// msgpack, and the Agent's /api/v0.2/traces is protobuf.
-func encodingOf(contentType string, proto datadog.Protocol) (datadog.Encoding, bool) {
-	if proto == datadog.AgentV02 {
-		if contentType == "" || isProtobuf(contentType) {
-			return datadog.Protobuf, true
-		}
-		return 0, false
-	}
-	jsonAllowed := proto == datadog.V03 || proto == datadog.V04
-	if contentType == "" {
-		if jsonAllowed {
-			return datadog.JSON, true
-		}
-		return datadog.Msgpack, true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return 0, false
-	}
-	switch mt {
-	case "application/msgpack", "application/x-msgpack", "application/vnd.msgpack":
-		return datadog.Msgpack, true
-	case "application/json", "text/json":
-		return datadog.JSON, jsonAllowed
-	}
-	return 0, false
-}
-
-func isProtobuf(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/x-protobuf" || mt == "application/protobuf")
-}
-
-// admit takes a decode slot for the request, or answers that the client
-// should retry later; the caller releases the slot.
-func (r *datadogReceiver) admit(w http.ResponseWriter, req *http.Request, path string) bool {
-	if r.slots.acquire(req.Context()) {
-		return true
-	}
-	// The body is not read: under overload, reading it is the cost to avoid.
-	writeRetryLater(w, path, fmt.Sprintf(
-		"all %d decoders (max_concurrent_decodes) stayed busy for %s (decode_wait_timeout): retry later",
-		cap(r.slots.ch), r.slots.wait))
-	return false
-}
-
-// bodyError answers a body that could not be read: 413 when it is (or
-// inflates to) more than max_request_body_size, 400 otherwise.
-func (r *datadogReceiver) bodyError(w http.ResponseWriter, path string, err error, outcome func(string)) {
-	if errors.Is(err, errBodyTooLarge) {
-		outcome("too_large")
-		writeError(w, http.StatusRequestEntityTooLarge, err.Error(), path)
-		return
-	}
-	outcome("invalid")
-	writeError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), path)
-}
-
-// limitMessage turns a *datadog.LimitError into the 413 message: what was
-// exceeded and the configuration key that raises it.
-func limitMessage(err error) string {
-	key := "max_request_body_size"
-	var le *datadog.LimitError
-	if errors.As(err, &le) {
-		switch le.What {
-		case "items":
-			key = "max_items_per_request"
-		case "attributes":
-			key = "max_attributes_per_request"
-		}
-	}
-	return fmt.Sprintf("%v (the %s setting of the datadog receiver): nothing of this payload was kept", err, key)
-}
-
-// drain consumes a request body we do not use, so the connection is reused.
-func drain(req *http.Request) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, 1<<20))
-}
-
-type errorBody struct {
-	Error string `json:"error"`
-	Path  string `json:"path"`
-}
-
-func writeError(w http.ResponseWriter, status int, msg, path string, allow ...string) {
-	if len(allow) > 0 {
-		w.Header().Set("Allow", allow[0])
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(errorBody{Error: msg, Path: path})
 }
 
 var _ http.Handler = (*datadogReceiver)(nil)
