@@ -3,6 +3,7 @@ package datadog
 import (
 	"unsafe"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -51,74 +52,74 @@ func (tr *translation) remember(key sharedKey, sj *sharedJSON) {
 // is not valid. A string seen before is copied, not decoded again; every copy
 // counts against the budget.
 func (tr *translation) metaEvents(js string, dst ptrace.SpanEventSlice) bool {
+	return metaShared(tr, js, dst, true, appendMetaEvents,
+		func(sj *sharedJSON) *ptrace.SpanEventSlice { return &sj.events })
+}
+
+// metaLinks is metaEvents for "_dd.span_links".
+func (tr *translation) metaLinks(js string, dst ptrace.SpanLinkSlice) bool {
+	return metaShared(tr, js, dst, false, appendMetaLinks,
+		func(sj *sharedJSON) *ptrace.SpanLinkSlice { return &sj.links })
+}
+
+// metaSlice and metaItem are what metaShared needs of ptrace.SpanEventSlice /
+// ptrace.SpanLinkSlice and their elements, so that events and links share one
+// decode-once-then-copy path instead of two copies of it.
+type metaSlice[E metaItem[E]] interface {
+	Len() int
+	At(int) E
+	EnsureCapacity(int)
+	AppendEmpty() E
+}
+
+type metaItem[E any] interface {
+	CopyTo(E)
+	Attributes() pcommon.Map
+}
+
+// metaShared decodes js into dst with decode, or copies the items of its
+// first decoding when the same string was seen before (slot says where a
+// sharedJSON keeps the slice of that kind). Short strings are decoded again:
+// remembering them costs more than decoding them.
+func metaShared[S metaSlice[E], E metaItem[E]](tr *translation, js string, dst S, events bool,
+	decode func(string, S) bool, slot func(*sharedJSON) *S) bool {
 	if len(js) < minSharedJSON {
 		from := dst.Len()
-		if !appendMetaEvents(js, dst) {
+		if !decode(js, dst) {
 			return false
 		}
-		cost := 0
-		for i := from; i < dst.Len(); i++ {
-			cost += 1 + dst.At(i).Attributes().Len()
-		}
-		tr.bud.attr(cost)
+		tr.bud.attr(metaCost[S, E](dst, from))
 		return true
 	}
-	if sj, _, ok := tr.sharedEntry(js, true); ok {
+	sj, key, seen := tr.sharedEntry(js, events)
+	if seen {
 		if !sj.ok || !tr.bud.attr(sj.cost) {
 			return sj.ok
 		}
-		dst.EnsureCapacity(dst.Len() + sj.events.Len() - sj.from)
-		for i := sj.from; i < sj.events.Len(); i++ {
-			sj.events.At(i).CopyTo(dst.AppendEmpty())
+		src := *slot(sj)
+		dst.EnsureCapacity(dst.Len() + src.Len() - sj.from)
+		for i := sj.from; i < src.Len(); i++ {
+			src.At(i).CopyTo(dst.AppendEmpty())
 		}
 		return true
 	}
-	_, key, _ := tr.sharedEntry(js, true)
-	sj := &sharedJSON{events: dst, from: dst.Len()}
-	sj.ok = appendMetaEvents(js, dst)
+	sj = &sharedJSON{from: dst.Len()}
+	*slot(sj) = dst
+	sj.ok = decode(js, dst)
 	if sj.ok {
-		for i := sj.from; i < dst.Len(); i++ {
-			sj.cost += 1 + dst.At(i).Attributes().Len()
-		}
+		sj.cost = metaCost[S, E](dst, sj.from)
 		tr.bud.attr(sj.cost)
 	}
 	tr.remember(key, sj)
 	return sj.ok
 }
 
-// metaLinks is metaEvents for "_dd.span_links".
-func (tr *translation) metaLinks(js string, dst ptrace.SpanLinkSlice) bool {
-	if len(js) < minSharedJSON {
-		from := dst.Len()
-		if !appendMetaLinks(js, dst) {
-			return false
-		}
-		cost := 0
-		for i := from; i < dst.Len(); i++ {
-			cost += 1 + dst.At(i).Attributes().Len()
-		}
-		tr.bud.attr(cost)
-		return true
+// metaCost is what the items of s from index from on cost in the attribute
+// budget: one for the item and one per attribute.
+func metaCost[S metaSlice[E], E metaItem[E]](s S, from int) int {
+	cost := 0
+	for i := from; i < s.Len(); i++ {
+		cost += 1 + s.At(i).Attributes().Len()
 	}
-	if sj, _, ok := tr.sharedEntry(js, false); ok {
-		if !sj.ok || !tr.bud.attr(sj.cost) {
-			return sj.ok
-		}
-		dst.EnsureCapacity(dst.Len() + sj.links.Len() - sj.from)
-		for i := sj.from; i < sj.links.Len(); i++ {
-			sj.links.At(i).CopyTo(dst.AppendEmpty())
-		}
-		return true
-	}
-	_, key, _ := tr.sharedEntry(js, false)
-	sj := &sharedJSON{links: dst, from: dst.Len()}
-	sj.ok = appendMetaLinks(js, dst)
-	if sj.ok {
-		for i := sj.from; i < dst.Len(); i++ {
-			sj.cost += 1 + dst.At(i).Attributes().Len()
-		}
-		tr.bud.attr(sj.cost)
-	}
-	tr.remember(key, sj)
-	return sj.ok
+	return cost
 }
