@@ -13,13 +13,11 @@ package chaos
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +26,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-bridge/otelcol-bridge/test/internal/bridgeproc"
 )
 
 // Liveness bounds (not performance assertions): how long a step may take before the test
@@ -41,25 +41,11 @@ const (
 	pollInterval = 100 * time.Millisecond
 )
 
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	return filepath.Clean(filepath.Join(wd, "..", ".."))
-}
+func repoRoot(t testing.TB) string { return bridgeproc.RepoRoot(t) }
 
 // binaryPath is the distro under test: $OTELCOL_BRIDGE_BINARY (set by `make chaos`), else
 // bin/otelcol-bridge.
-func binaryPath(t testing.TB) string {
-	t.Helper()
-	p := os.Getenv("OTELCOL_BRIDGE_BINARY")
-	if p == "" {
-		p = filepath.Join(repoRoot(t), "bin", "otelcol-bridge")
-	}
-	_, err := os.Stat(p)
-	require.NoError(t, err, "otelcol-bridge binary not found (run `make build` or `make chaos`)")
-	return p
-}
+func binaryPath(t testing.TB) string { return bridgeproc.BinaryPath(t) }
 
 // freePort returns a loopback TCP port that is free right now, below the kernel's ephemeral
 // range. The scenarios stop and restart listeners on the same port (a sink going down and up, a
@@ -113,39 +99,13 @@ func ephemeralLow() int {
 	return 32768
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	// Keep the tail only: a collector retrying against a dead backend logs a lot.
-	if b.buf.Len() > 4<<20 {
-		tail := append([]byte(nil), b.buf.Bytes()[b.buf.Len()-1<<20:]...)
-		b.buf.Reset()
-		b.buf.Write(tail)
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // Collector is one otelcol-bridge process started on a config file.
 type Collector struct {
-	t       testing.TB
-	name    string
-	cfg     *Config
-	cmd     *exec.Cmd
-	log     *lockedBuffer
-	exited  chan struct{}
-	waitErr error
-	done    bool
+	t    testing.TB
+	name string
+	cfg  *Config
+	proc *bridgeproc.Process
+	done bool
 }
 
 // startCollector starts the binary on cfg and waits until health_check answers. cgroup, when
@@ -165,86 +125,39 @@ func startCollector(t testing.TB, name string, cfg *Config, cgroup string, env .
 	}
 	cmd.Dir = cfg.Dir
 	cmd.Env = append(os.Environ(), env...)
-	logBuf := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logBuf, logBuf
-	require.NoError(t, cmd.Start())
-	c := &Collector{t: t, name: name, cfg: cfg, cmd: cmd, log: logBuf, exited: make(chan struct{})}
-	go func() {
-		c.waitErr = cmd.Wait()
-		close(c.exited)
-	}()
+	c := &Collector{t: t, name: name, cfg: cfg, proc: bridgeproc.Start(t, cmd)}
 	t.Cleanup(func() {
 		if !c.done {
-			_ = c.cmd.Process.Kill()
-			<-c.exited
+			c.proc.Kill()
 		}
 		if t.Failed() {
-			t.Logf("%s log (tail):\n%s", c.name, tail(c.log.String(), 6000))
+			t.Logf("%s log (tail):\n%s", c.name, bridgeproc.Tail(c.proc.Log.String(), 6000))
 		}
 	})
-	deadline := time.Now().Add(startTimeout)
-	url := fmt.Sprintf("http://127.0.0.1:%d/", cfg.HealthPort)
-	for {
-		select {
-		case <-c.exited:
-			t.Fatalf("%s exited during start-up: %v\n%s", name, c.waitErr, tail(c.log.String(), 6000))
-		default:
-		}
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return c
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not healthy on %s after %s\n%s", name, url, startTimeout, tail(c.log.String(), 6000))
-		}
-		time.Sleep(pollInterval)
-	}
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
+	c.proc.WaitHealthy(t, name, cfg.HealthPort, startTimeout, pollInterval, 6000)
+	return c
 }
 
 // Kill sends SIGKILL: no shutdown hook runs, exactly like the OOM killer or a node crash.
 func (c *Collector) Kill() {
 	c.t.Helper()
 	c.done = true
-	_ = c.cmd.Process.Signal(syscall.SIGKILL)
-	<-c.exited
+	c.proc.Kill()
 }
 
-// Terminate sends SIGTERM (what Kubernetes sends) and requires an exit within stopTimeout.
+// Terminate sends SIGTERM (what Kubernetes sends) and requires a clean exit within stopTimeout.
 func (c *Collector) Terminate() {
 	c.t.Helper()
 	c.done = true
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-c.exited:
-		require.NoError(c.t, c.waitErr, "%s did not exit cleanly on SIGTERM\n%s", c.name, tail(c.log.String(), 6000))
-	case <-time.After(stopTimeout):
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-		c.t.Fatalf("%s ignored SIGTERM for %s and was killed", c.name, stopTimeout)
-	}
+	require.NoError(c.t, c.proc.Stop(syscall.SIGTERM, stopTimeout), "%s did not exit cleanly on SIGTERM\n%s",
+		c.name, bridgeproc.Tail(c.proc.Log.String(), 6000))
 }
 
 // Alive reports whether the process is still running.
-func (c *Collector) Alive() bool {
-	select {
-	case <-c.exited:
-		return false
-	default:
-		return true
-	}
-}
+func (c *Collector) Alive() bool { return c.proc.Alive() }
 
 // Pid is the collector's process id (the shell's, which exec'd into the collector).
-func (c *Collector) Pid() int { return c.cmd.Process.Pid }
+func (c *Collector) Pid() int { return c.proc.Cmd.Process.Pid }
 
 // Metric scrapes the collector's own Prometheus endpoint (service.telemetry, the same
 // /metrics a ServiceMonitor reads) and returns the sum of every sample of name over all labels.

@@ -112,5 +112,5 @@ func startBridge(t testing.TB) *bridge {
 	}
 	var cfg bytes.Buffer
 	require.NoError(t, testConfig.Execute(&cfg, ports))
-	return &bridge{Collector: startCollector(t, cfg.String(), ports.Health), Ports: ports}
+	return &bridge{Collector: startCollector(t, collectorOptions{Config: cfg.String(), HealthPort: ports.Health}), Ports: ports}
 }

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,32 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	ddapiOnce sync.Once
-	ddapiBin  string
-	ddapiErr  error
-)
-
-// ddapiSender builds test/e2e/ddapi (datadog-api-client-go, in a module of its
-// own) once per run.
-func ddapiSender(t *testing.T) string {
-	t.Helper()
-	ddapiOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ddapi")
-		if err != nil {
-			ddapiErr = err
-			return
-		}
-		ddapiBin = filepath.Join(dir, "ddapi")
-		cmd := exec.Command("go", "build", "-o", ddapiBin, ".")
-		cmd.Dir = filepath.Join(repoRoot(t), "test", "e2e", "ddapi")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			ddapiErr = fmt.Errorf("go build test/e2e/ddapi: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, ddapiErr)
-	return ddapiBin
-}
+// ddapiSender is test/e2e/ddapi (datadog-api-client-go, in a module of its own).
+func ddapiSender(t *testing.T) string { return buildProgram(t, "test/e2e/ddapi") }
 
 // TestDatadogAPIClientSubmitMetrics submits a series with the real
 // datadog-api-client-go (MetricsApi.SubmitMetrics: a JSON MetricPayload on
@@ -50,7 +24,7 @@ func ddapiSender(t *testing.T) string {
 func TestDatadogAPIClientSubmitMetrics(t *testing.T) {
 	bin := ddapiSender(t)
 	ports := freePorts(t, 3)
-	c := startCollector(t, fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), ports[2])
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), HealthPort: ports[2]})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -24,7 +24,7 @@ import (
 func TestDDTraceGoRuntimeMetricsUDP(t *testing.T) {
 	bin := ddgoSender(t)
 	ports := freePorts(t, 3)
-	c := startCollector(t, fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), ports[2])
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), HealthPort: ports[2]})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()

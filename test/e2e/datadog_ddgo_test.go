@@ -10,9 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +19,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-var (
-	ddgoOnce sync.Once
-	ddgoBin  string
-	ddgoErr  error
-)
-
-// ddgoSender builds test/e2e/ddgo (dd-trace-go v2, in a module of its own) once per run.
-func ddgoSender(t *testing.T) string {
-	t.Helper()
-	ddgoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ddgo")
-		if err != nil {
-			ddgoErr = err
-			return
-		}
-		ddgoBin = filepath.Join(dir, "ddgo")
-		cmd := exec.Command("go", "build", "-o", ddgoBin, ".")
-		cmd.Dir = filepath.Join(repoRoot(t), "test", "e2e", "ddgo")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			ddgoErr = fmt.Errorf("go build test/e2e/ddgo: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, ddgoErr)
-	return ddgoBin
-}
+// ddgoSender is test/e2e/ddgo (dd-trace-go v2, in a module of its own).
+func ddgoSender(t *testing.T) string { return buildProgram(t, "test/e2e/ddgo") }
 
 // TestDDTraceGoLive runs the real dd-trace-go v2 tracer against the bridge: it reads /info,
 // picks the protocol the bridge advertises (v1.0), and sends a trace over several services

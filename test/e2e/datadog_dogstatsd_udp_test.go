@@ -39,7 +39,7 @@ service:
 // Datadog API clients send, and finds both in the exported metrics.
 func TestDogStatsDUDPWithDatadogGo(t *testing.T) {
 	ports := freePorts(t, 3)
-	c := startCollector(t, fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), ports[2])
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(dogstatsdUDPConfig, ports[0], ports[1], ports[2]), HealthPort: ports[2]})
 
 	client, err := statsd.New(fmt.Sprintf("127.0.0.1:%d", ports[1]),
 		statsd.WithNamespace("shop."), statsd.WithTags([]string{"env:e2e", "service:checkout"}),

@@ -88,8 +88,8 @@ func TestDatadogHostileCorpus(t *testing.T) {
 		t.Run(hc.Name, func(t *testing.T) {
 			// A fresh process per body: its peak RSS is that body's alone.
 			ports := freePorts(t, 2)
-			c := startCollector(t, fmt.Sprintf(hostileConfig, ports[0], ports[1]), ports[1], "--feature-gates=service.profilesSupport")
-			pid := c.cmd.Process.Pid
+			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(hostileConfig, ports[0], ports[1]), HealthPort: ports[1], Args: []string{"--feature-gates=service.profilesSupport"}})
+			pid := c.Pid()
 			body, err := os.ReadFile(filepath.Join(dir, hc.File))
 			require.NoError(t, err)
 			baseline := peakRSS(t, pid)

@@ -117,9 +117,8 @@ func (cg *memoryCgroup) oomKills(t *testing.T) int64 {
 func TestDatadogOverloadInMemoryCgroup(t *testing.T) {
 	cg := newMemoryCgroup(t, overloadMemoryLimit)
 	ports := freePorts(t, 3)
-	c := startCollectorEnv(t, t.TempDir(), fmt.Sprintf(overloadConfig, ports[0], ports[1], ports[2]), ports[2],
-		[]string{fmt.Sprintf("GOMEMLIMIT=%dMiB", overloadMemoryLimit*8/10>>20)})
-	require.NoError(t, cg.write("cgroup.procs", strconv.Itoa(c.cmd.Process.Pid)))
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(overloadConfig, ports[0], ports[1], ports[2]), HealthPort: ports[2], Env: []string{fmt.Sprintf("GOMEMLIMIT=%dMiB", overloadMemoryLimit*8/10>>20)}})
+	require.NoError(t, cg.write("cgroup.procs", strconv.Itoa(c.Pid())))
 
 	cmd := exec.Command(loadgenBinary(t), "loadgen", "--protocol", "datadog-v04",
 		"--endpoint", fmt.Sprintf("127.0.0.1:%d", ports[0]),

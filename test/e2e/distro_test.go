@@ -90,7 +90,7 @@ func TestDefaultConfigRuns(t *testing.T) {
 	cfg, port := defaultConfigOnFreePorts(t)
 	dir := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "data"), 0o755)) // as `make run` does
-	c := startCollectorIn(t, dir, cfg, port[13133])
+	c := startCollector(t, collectorOptions{Config: cfg, HealthPort: port[13133], Dir: dir})
 	ctx := context.Background()
 
 	texp, err := otlptracehttp.New(ctx, otlptracehttp.WithInsecure(),

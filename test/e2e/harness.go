@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +22,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-bridge/otelcol-bridge/test/internal/bridgeproc"
 )
 
 const (
@@ -34,23 +35,39 @@ const (
 
 // binaryPath is the distro under test: $OTELCOL_BRIDGE_BINARY (set by `make e2e`),
 // else bin/otelcol-bridge at the top of the checkout.
-func binaryPath(t testing.TB) string {
-	t.Helper()
-	p := os.Getenv("OTELCOL_BRIDGE_BINARY")
-	if p == "" {
-		p = filepath.Join(repoRoot(t), "bin", "otelcol-bridge")
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("otelcol-bridge binary not found at %s (run `make build` or `make e2e`): %v", p, err)
-	}
-	return p
+func binaryPath(t testing.TB) string { return bridgeproc.BinaryPath(t) }
+
+func repoRoot(t testing.TB) string { return bridgeproc.RepoRoot(t) }
+
+// builtPrograms caches the programs buildProgram made in this test run, by package dir.
+var builtPrograms struct {
+	sync.Mutex
+	bins map[string]string
 }
 
-func repoRoot(t testing.TB) string {
+// buildProgram builds the Go main package in dir (relative to the top of the checkout) once per
+// test run and returns the binary. A dir with its own go.mod (test/e2e/ddgo, test/e2e/ddapi)
+// is built in its own module, which keeps the tracer libraries out of ours.
+func buildProgram(t testing.TB, dir string) string {
 	t.Helper()
-	wd, err := os.Getwd()
+	builtPrograms.Lock()
+	defer builtPrograms.Unlock()
+	if bin, ok := builtPrograms.bins[dir]; ok {
+		return bin
+	}
+	out, err := os.MkdirTemp("", "e2e-prog")
 	require.NoError(t, err)
-	return filepath.Clean(filepath.Join(wd, "..", ".."))
+	bin := filepath.Join(out, filepath.Base(dir))
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(repoRoot(t), dir)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", dir, err, msg)
+	}
+	if builtPrograms.bins == nil {
+		builtPrograms.bins = map[string]string{}
+	}
+	builtPrograms.bins[dir] = bin
+	return bin
 }
 
 // freePorts returns n distinct loopback ports that are free for both TCP and UDP right now.
@@ -78,99 +95,53 @@ func freePorts(t testing.TB, n int) []int {
 	return ports
 }
 
-// lockedBuffer collects the collector's output; the process writes while tests read.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // Collector is one running otelcol-bridge process.
 type Collector struct {
 	t       testing.TB
 	Dir     string
-	cmd     *exec.Cmd
-	log     *lockedBuffer
-	exited  chan struct{}
-	waitErr error
+	proc    *bridgeproc.Process
 	stopped bool
 }
 
-// startCollector writes config into a fresh directory, starts the binary there and waits
-// until health_check on healthPort answers. The collector is stopped when the test ends;
-// a test that failed gets the collector's log.
-func startCollector(t testing.TB, config string, healthPort int, extraArgs ...string) *Collector {
-	t.Helper()
-	return startCollectorIn(t, t.TempDir(), config, healthPort, extraArgs...)
+// collectorOptions says how a test starts one collector: the config, the health_check port
+// that tells it is up, and what differs from the defaults (a fresh working directory, the
+// test's own environment, no extra flags).
+type collectorOptions struct {
+	Config     string   // YAML, written to config.yaml in Dir
+	HealthPort int      // health_check's port: start-up waits until it answers 200
+	Dir        string   // working directory prepared by the caller; a new t.TempDir() when empty
+	Env        []string // extra KEY=value pairs, for configs that take endpoints from ${env:...}
+	Args       []string // extra flags after --config: feature gates, a second --config overlay
 }
 
-// startCollectorIn is startCollector with a working directory prepared by the caller.
-func startCollectorIn(t testing.TB, dir, config string, healthPort int, extraArgs ...string) *Collector {
+// startCollector writes the config into the working directory, starts the binary there and
+// waits until health_check answers. The collector is stopped when the test ends; a test that
+// failed gets the collector's log.
+func startCollector(t testing.TB, o collectorOptions) *Collector {
 	t.Helper()
-	return startCollectorEnv(t, dir, config, healthPort, nil, extraArgs...)
-}
-
-// startCollectorEnv is startCollectorIn with extra environment variables (KEY=value), for
-// configs that take their endpoints from ${env:...}.
-func startCollectorEnv(t testing.TB, dir, config string, healthPort int, env []string, extraArgs ...string) *Collector {
-	t.Helper()
+	dir := o.Dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	cfgPath := filepath.Join(dir, "config.yaml")
-	require.NoError(t, os.WriteFile(cfgPath, []byte(config), 0o600))
+	require.NoError(t, os.WriteFile(cfgPath, []byte(o.Config), 0o600))
 
-	args := append([]string{"--config", cfgPath}, extraArgs...)
+	args := append([]string{"--config", cfgPath}, o.Args...)
 	cmd := exec.Command(binaryPath(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	logBuf := &lockedBuffer{}
-	cmd.Stdout = logBuf
-	cmd.Stderr = logBuf
-	require.NoError(t, cmd.Start())
-
-	c := &Collector{t: t, Dir: dir, cmd: cmd, log: logBuf, exited: make(chan struct{})}
-	go func() {
-		c.waitErr = cmd.Wait()
-		close(c.exited)
-	}()
+	cmd.Env = append(os.Environ(), o.Env...)
+	c := &Collector{t: t, Dir: dir, proc: bridgeproc.Start(t, cmd)}
 	t.Cleanup(func() {
 		err := c.Stop()
 		if t.Failed() {
-			t.Logf("collector log (%s):\n%s", dir, c.log.String())
+			t.Logf("collector log (%s):\n%s", dir, c.Log())
 		}
 		if err != nil {
-			t.Errorf("collector did not stop cleanly: %v\n%s", err, c.log.String())
+			t.Errorf("collector did not stop cleanly: %v\n%s", err, c.Log())
 		}
 	})
-
-	deadline := time.Now().Add(startTimeout)
-	healthURL := fmt.Sprintf("http://127.0.0.1:%d/", healthPort)
-	for {
-		select {
-		case <-c.exited:
-			t.Fatalf("collector exited during start-up: %v\n%s", c.waitErr, c.log.String())
-		default:
-		}
-		if resp, err := http.Get(healthURL); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return c
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("collector not healthy on %s after %s\n%s", healthURL, startTimeout, c.log.String())
-		}
-		time.Sleep(pollInterval)
-	}
+	c.proc.WaitHealthy(t, "collector", o.HealthPort, startTimeout, pollInterval, 0)
+	return c
 }
 
 // Stop sends SIGTERM (what Kubernetes does) and waits for a clean exit.
@@ -184,34 +155,23 @@ func (c *Collector) stopWith(sig syscall.Signal) error {
 		return nil
 	}
 	c.stopped = true
-	select {
-	case <-c.exited:
-		return fmt.Errorf("collector had already exited: %v", c.waitErr)
-	default:
+	if !c.proc.Alive() {
+		return fmt.Errorf("collector had already exited: %v", c.proc.WaitErr())
 	}
-	_ = c.cmd.Process.Signal(sig)
-	select {
-	case <-c.exited:
-		return c.waitErr
-	case <-time.After(stopTimeout):
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-		return fmt.Errorf("collector ignored %v and was killed", sig)
+	if err := c.proc.Stop(sig, stopTimeout); err != nil {
+		return fmt.Errorf("collector: %w", err)
 	}
+	return nil
 }
 
 // Running reports whether the process is still alive.
-func (c *Collector) Running() bool {
-	select {
-	case <-c.exited:
-		return false
-	default:
-		return true
-	}
-}
+func (c *Collector) Running() bool { return c.proc.Alive() }
 
 // Log is everything the collector printed so far.
-func (c *Collector) Log() string { return c.log.String() }
+func (c *Collector) Log() string { return c.proc.Log.String() }
+
+// Pid is the collector's process id.
+func (c *Collector) Pid() int { return c.proc.Cmd.Process.Pid }
 
 // Path is a file in the collector's working directory.
 func (c *Collector) Path(name string) string { return filepath.Join(c.Dir, name) }

@@ -137,7 +137,7 @@ func TestLoadgenSentEqualsReceived(t *testing.T) {
 			for i, p := range ports {
 				args[i] = p
 			}
-			c := startCollector(t, fmt.Sprintf(loadgenConfig, args...), ports[0])
+			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(loadgenConfig, args...), HealthPort: ports[0]})
 			telemetry := ports[9]
 
 			cmd := exec.Command(loadgenBinary(t), "loadgen", "--protocol", tc.protocol,

@@ -161,7 +161,7 @@ func keptAt25Percent(t *testing.T, traceID string) bool {
 
 func TestLogSampling(t *testing.T) {
 	ports := freePorts(t, 2)
-	c := startCollector(t, fmt.Sprintf(logSamplingConfig, ports[0], ports[1]), ports[0])
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(logSamplingConfig, ports[0], ports[1]), HealthPort: ports[0]})
 
 	// gateway: head-sampled traces with one INFO log each; the collector samples both
 	// signals at 25%.

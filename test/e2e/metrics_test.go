@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	checkoutOnce sync.Once
-	checkoutBin  string
-	checkoutErr  error
-)
-
-// checkoutApp builds examples/apps/checkout once per test run.
-func checkoutApp(t testing.TB) string {
-	t.Helper()
-	checkoutOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "checkout-app")
-		if err != nil {
-			checkoutErr = err
-			return
-		}
-		checkoutBin = filepath.Join(dir, "checkout")
-		out, err := exec.Command("go", "build", "-o", checkoutBin, "../../examples/apps/checkout").CombinedOutput()
-		if err != nil {
-			checkoutErr = fmt.Errorf("go build examples/apps/checkout: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, checkoutErr)
-	return checkoutBin
-}
+// checkoutApp is the examples/apps/checkout demo app.
+func checkoutApp(t testing.TB) string { return buildProgram(t, "examples/apps/checkout") }
 
 // runCheckout runs the demo app against an OTLP/HTTP endpoint until it has sent its data.
 func runCheckout(t testing.TB, otlpHTTPPort int, args ...string) {
@@ -79,7 +56,7 @@ func startExample(t testing.TB, example string, env exampleEnv, extra ...string)
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", example))
 	require.NoError(t, err)
-	return startCollectorEnv(t, t.TempDir(), string(raw), env.Health, append(env.vars(), extra...))
+	return startCollector(t, collectorOptions{Config: string(raw), HealthPort: env.Health, Env: append(env.vars(), extra...)})
 }
 
 // checkoutExpectations are the exact Prometheus series the checkout app produces after

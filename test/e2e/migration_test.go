@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/uber/jaeger-client-go"
 	"github.com/uber/jaeger-client-go/transport"
+
+	"github.com/otelcol-bridge/otelcol-bridge/test/internal/bridgeproc"
 )
 
 // jaegerBinary is Jaeger v2 (github.com/jaegertracing/jaeger v1.76.0, cmd/jaeger), built in
@@ -93,7 +95,7 @@ exporters:
 	require.NoError(t, os.WriteFile(cfg, []byte(config), 0o600))
 	cmd := exec.Command(jaegerBinary(t), "--config", cfg)
 	cmd.Dir = dir
-	log := &lockedBuffer{}
+	log := &bridgeproc.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
@@ -212,7 +214,7 @@ service:
       processors: [legacy_normalize%s]
       exporters: [otlp_grpc/new]
 `, p[0], p[1], p[2], filter, oldOTLP, newOTLP, filterProc)
-	return &migrationBridge{Collector: startCollector(t, config, p[0]), JaegerHTTP: p[1], Zipkin: p[2]}
+	return &migrationBridge{Collector: startCollector(t, collectorOptions{Config: config, HealthPort: p[0]}), JaegerHTTP: p[1], Zipkin: p[2]}
 }
 
 // startOldBackend is bridge B, standing in for the old backend: OTLP in, file out.
@@ -242,7 +244,7 @@ service:
       receivers: [otlp]
       exporters: [file]
 `, p[0], p[1])
-	return startCollector(t, config, p[0]), p[1]
+	return startCollector(t, collectorOptions{Config: config, HealthPort: p[0]}), p[1]
 }
 
 // zipkinGoTrace records, with zipkin-go, a server span and a client child in the old

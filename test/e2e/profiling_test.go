@@ -64,7 +64,7 @@ service:
       receivers: [otlp]
       exporters: [nop]
 `, p[0], p[1], profilingSchedule, destinations, p[2])
-	return startCollector(t, cfg, p[0]), p[2], p[1]
+	return startCollector(t, collectorOptions{Config: cfg, HealthPort: p[0]}), p[2], p[1]
 }
 
 // profilingLoad posts OTLP/JSON traces to port until the test ends.
@@ -114,7 +114,7 @@ func decodedProfiles(t *testing.T, path string) []profiles.Decoded {
 // HTTP to B's otlp receiver (profiles feature gate on), whose file exporter writes them.
 func TestProfilingOTLPToSecondCollector(t *testing.T) {
 	bp := freePorts(t, 3)
-	b := startCollector(t, fmt.Sprintf(`
+	b := startCollector(t, collectorOptions{Config: fmt.Sprintf(`
 extensions:
   health_check:
     endpoint: 127.0.0.1:%d
@@ -139,7 +139,7 @@ service:
     profiles:
       receivers: [otlp]
       exporters: [file]
-`, bp[0], bp[1], bp[2]), bp[0], "--feature-gates=service.profilesSupport")
+`, bp[0], bp[1], bp[2]), HealthPort: bp[0], Args: []string{"--feature-gates=service.profilesSupport"}})
 
 	a, load, pprofPort := profilingCollector(t, fmt.Sprintf(`
     otlp_grpc:

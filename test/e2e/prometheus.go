@@ -16,12 +16,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-bridge/otelcol-bridge/test/internal/bridgeproc"
 )
 
 // prometheusServer is a real Prometheus on a free loopback port.
 type prometheusServer struct {
 	Port int
-	log  *lockedBuffer
+	log  *bridgeproc.LogBuffer
 }
 
 // prometheusBinary finds Prometheus: $PROMETHEUS_BIN (the Makefile sets it), else the one
@@ -72,7 +74,7 @@ scrape_configs:
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o600))
 	port := freePorts(t, 1)[0]
-	logBuf := &lockedBuffer{}
+	logBuf := &bridgeproc.LogBuffer{}
 	args := []string{
 		"--config.file=" + filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path=" + filepath.Join(dir, "data"),

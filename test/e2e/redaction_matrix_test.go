@@ -66,7 +66,7 @@ func TestRedactionMatrix(t *testing.T) {
 			}
 			dir := t.TempDir()
 			require.NoError(t, os.Mkdir(filepath.Join(dir, "data"), 0o755))
-			c := startCollectorIn(t, dir, cfg, port[13133])
+			c := startCollector(t, collectorOptions{Config: cfg, HealthPort: port[13133], Dir: dir})
 
 			cases := sendMatrix(t, port[4317], presets)
 			for _, mc := range append(sendSDKSpan(t, port[4317]), sendDatadog(t, port[8126])...) {
@@ -314,7 +314,7 @@ func TestRedactionDeprecatedAlias(t *testing.T) {
 	p := freePorts(t, 3)
 	health, grpcPort, telemetry := p[0], p[1], p[2]
 	cfg := strings.ReplaceAll(fmt.Sprintf(redactionConfig, health, grpcPort, telemetry), "pii_redaction", "log_redaction")
-	c := startCollector(t, cfg, health)
+	c := startCollector(t, collectorOptions{Config: cfg, HealthPort: health})
 	waitFor(t, "the deprecation warning in the collector log", func() bool {
 		return strings.Contains(c.Log(), "deprecated_type") && strings.Contains(c.Log(), `"type": "pii_redaction"`)
 	})

@@ -86,7 +86,7 @@ var (
 func TestRedactionLeaksNothing(t *testing.T) {
 	p := freePorts(t, 3)
 	health, grpcPort, telemetry := p[0], p[1], p[2]
-	c := startCollector(t, fmt.Sprintf(redactionConfig, health, grpcPort, telemetry), health)
+	c := startCollector(t, collectorOptions{Config: fmt.Sprintf(redactionConfig, health, grpcPort, telemetry), HealthPort: health})
 	ctx := context.Background()
 	endpoint := fmt.Sprintf("127.0.0.1:%d", grpcPort)
 

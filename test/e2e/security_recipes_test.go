@@ -121,7 +121,7 @@ func startRecipe(t *testing.T, pki *testPKI, recipe string) *recipeBridge {
 	dir := t.TempDir()
 	overlayPath := filepath.Join(dir, "test-overlay.yaml")
 	require.NoError(t, os.WriteFile(overlayPath, []byte(overlay.String()), 0o600))
-	b.Collector = startCollectorEnv(t, dir, cfg, health, nil, "--config", overlayPath)
+	b.Collector = startCollector(t, collectorOptions{Config: cfg, HealthPort: health, Dir: dir, Args: []string{"--config", overlayPath}})
 	return b
 }
 

@@ -92,7 +92,7 @@ func ddPost(t *testing.T, url string, c ddCapture) (int, string) {
 func startDatadogBridge(t *testing.T) (*Collector, string, string) {
 	t.Helper()
 	ports := freePorts(t, 3)
-	c := startCollector(t, datadogConfig(ports[0], ports[1], ports[2]), ports[1])
+	c := startCollector(t, collectorOptions{Config: datadogConfig(ports[0], ports[1], ports[2]), HealthPort: ports[1]})
 	return c, fmt.Sprintf("http://127.0.0.1:%d", ports[0]), fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[2])
 }
 
