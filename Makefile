@@ -138,8 +138,8 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 	@touch $@
 
 .PHONY: e2e
-e2e: build $(JAEGER) $(PROMETHEUS_BIN) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
-	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
+e2e: build $(JAEGER) $(PROMETHEUS_BIN) $(HELM) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
+	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) HELM_BIN=$(HELM) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 # The fault-injection suite runs the chart's durability examples (rendered by helm) and
 # examples/gateway/config.yaml through kill -9, outages, full queues, a full disk (tmpfs), SIGTERM,
