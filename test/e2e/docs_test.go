@@ -51,8 +51,12 @@ func docConfigs(t *testing.T) map[string]string {
 }
 
 // requiredConfigEnv sets the variables that shipped configs reference without a default
-// (examples/gateway/config.yaml refuses to start without its backend's address).
-var requiredConfigEnv = []string{"BACKEND_OTLP_ENDPOINT=otel-backend.example.internal:4317"}
+// (examples/gateway/config.yaml and examples/migration/from-datadog-dual-write.yaml refuse to
+// start without their destinations' addresses).
+var requiredConfigEnv = []string{
+	"BACKEND_OTLP_ENDPOINT=otel-backend.example.internal:4317",
+	"DD_AGENT_OTLP_ENDPOINT=localhost:4317",
+}
 
 // TestDocsAndExamplesValidate: every configuration we show users loads in this build.
 func TestDocsAndExamplesValidate(t *testing.T) {
