@@ -63,7 +63,9 @@ func docMetricNames(t *testing.T) map[string][]string {
 // receiver (with drop_rejected_traces), legacy_normalize, pii_redaction (with a drop rule),
 // log_sampling, batch, memory_limiter (one instance whose limit is below any live heap, so
 // it refuses), the profiling extension (files that work, Pyroscope that does not), and
-// exporters with queues: one whose backend is gone, one whose one-slot queue fills up.
+// exporters with queues: one whose backend is gone, one whose one-slot queue fills up; and
+// the two-tier sampling parts (tail_sampling, load_balancing), whose telemetry the operations
+// pages may name.
 func metricsConfig(health, telemetry, otlpHTTP, dd, pprof int, profDir string) string {
 	return fmt.Sprintf(`
 extensions:
@@ -108,8 +110,23 @@ processors:
         action: drop
   batch:
     timeout: 100ms
+  tail_sampling:
+    decision_wait: 200ms
+    policies:
+      - name: everything
+        type: always_sample
 exporters:
   nop:
+  load_balancing:
+    routing_key: traceID
+    protocol:
+      otlp:
+        tls:
+          insecure: true
+        retry_on_failure: {enabled: false}
+    resolver:
+      static:
+        hostnames: [127.0.0.1:1]
   otlp_http/gone:
     endpoint: http://127.0.0.1:1
     retry_on_failure: {enabled: false}
@@ -128,6 +145,10 @@ service:
     traces/full:
       receivers: [otlp, datadog]
       exporters: [otlp_http/full]
+    traces/sampled:
+      receivers: [otlp]
+      processors: [tail_sampling]
+      exporters: [load_balancing]
     traces/refusing:
       receivers: [otlp]
       processors: [memory_limiter/below_heap]
@@ -146,7 +167,7 @@ service:
     logs:
       receivers: [otlp, datadog]
       processors: [memory_limiter, log_sampling, pii_redaction]
-      exporters: [nop]
+      exporters: [nop, otlp_http/gone]
     logs/full:
       receivers: [datadog]
       exporters: [otlp_http/full]
