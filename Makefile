@@ -120,6 +120,11 @@ $(TOOLS_BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 $(HELM):
 	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
+# The rules above are on absolute paths; these let the docs say `make .tools/bin/jaeger`
+# (docs/en/quickstart.md) and have it work from the top of the checkout.
+.tools/bin/jaeger: $(JAEGER)
+.tools/bin/helm: $(HELM)
+
 .PHONY: helm-test
 helm-test: $(HELM) build ## Helm chart: lint, goldens, strict Kubernetes decoding, otelcol-bridge validate, invalid values
 	HELM_BIN=$(HELM) OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) ./test/helm/
