@@ -120,6 +120,11 @@ $(TOOLS_BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 $(HELM):
 	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
+# The rules above are on absolute paths; these let the docs say `make .tools/bin/jaeger`
+# (docs/en/quickstart.md) and have it work from the top of the checkout.
+.tools/bin/jaeger: $(JAEGER)
+.tools/bin/helm: $(HELM)
+
 .PHONY: helm-test
 helm-test: $(HELM) build ## Helm chart: lint, goldens, strict Kubernetes decoding, otelcol-bridge validate, invalid values
 	HELM_BIN=$(HELM) OTELCOL_BRIDGE_BINARY=$(BINARY) go test $(GO_TEST_FLAGS) ./test/helm/
@@ -138,8 +143,8 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 	@touch $@
 
 .PHONY: e2e
-e2e: build $(JAEGER) $(PROMETHEUS_BIN) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
-	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
+e2e: build $(JAEGER) $(PROMETHEUS_BIN) $(HELM) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
+	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) HELM_BIN=$(HELM) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
 
 # The fault-injection suite runs the chart's durability examples (rendered by helm) and
 # examples/gateway/config.yaml through kill -9, outages, full queues, a full disk (tmpfs), SIGTERM,

@@ -198,7 +198,7 @@ func (r *report) markdown(lang string) string {
 	w("| kernel | %s |\n| memory | %s |\n| Go (driver, go test) | %s |\n", m.Kernel, m.MemTotal, m.GoVersion)
 	w("| otelcol-bridge | `%s` (%s) |\n| reference | `%s` |\n", m.OursVersion, r.commitNote(), m.RefVersion)
 	w("| load average before / after | %s / %s |\n", m.LoadBefore, m.LoadAfter)
-	w("| driver command | `%s` |\n\n", strings.TrimSpace("bench "+r.o.commandLine))
+	w("| driver command | `%s` |\n\n", portableCommandLine("bench "+r.o.commandLine))
 
 	r.loadgenUsage(&b, lang)
 	r.saturation(&b, lang)
@@ -483,7 +483,7 @@ func (r *report) meaning(b *strings.Builder, lang string) {
 	fmt.Fprintf(b, "%s\n\n", r.t(lang, text{"## What these numbers say, and what they do not", "## 这些数字说明什么，不说明什么"}))
 	b.WriteString(r.t(lang, text{
 		`- **Ratios are the result; absolute numbers are this machine's.** Two shared cores, loopback networking, the generator in the same machine: absolute spans/s are lower than on a dedicated host, and vary with what else ran (the *others* column). Ours and the reference ran interleaved under the same conditions, so their ratio is what carries over.
-- **spans/CPU-s is per core of collector CPU,** not per machine: it does not depend on how many cores the collector got, but on a busy machine cache and scheduler effects still lower it. A collector given N dedicated cores should do roughly N × this figure for receive-and-batch pipelines (not measured here beyond 2 cores); exporters, TLS, compression and real backends are not measured here.
+- **spans/CPU-s is per core of collector CPU,** not per machine: it does not depend on how many cores the collector got, but on a busy machine cache and scheduler effects still lower it. Every run here was pinned to one core, so nothing here says how throughput grows with more cores: measure that on your own hardware (` + "`BENCH_ARGS`, `otelcol-bridge loadgen`" + `). Exporters, TLS, compression and real backends are not measured here either.
 - **Cost relative to OTLP** depends on the payload: our synthetic spans carry 7 attributes on average (plus 13 resource attributes); Zipkin has no resource, so every span repeats the 13 resource attributes as tags, which the receiver parses and regroups span by span (the likely reason Zipkin is so much dearer here); Datadog v1.0's string table makes it the most compact on the wire. Replay your own capture (` + "`otelcol-bridge loadgen --replay`" + `) for your traffic's ratio.
 - **Loopback hides the network.** Wire bytes per span are shown so that bandwidth can be estimated separately.
 - **Latency at saturation** is queueing: requests wait for a busy collector. At fixed rates it is the real request latency on loopback.
@@ -492,7 +492,7 @@ func (r *report) meaning(b *strings.Builder, lang string) {
 - **A LOSS marker is a finding, not noise:** e.g. contrib's datadog receiver at v0.158.0 has no /v1.0/traces endpoint, so its Datadog v1.0 runs lose every span even though the answer is 200.
 `,
 		`- **比值是结论；绝对数字只属于这台机器。** 两个共享核、回环网络、生成器在同一台机器上：绝对的 spans/s 低于专用主机，并随机器上同时运行的其他进程而变化（见 *others* 列）。我们和参照构建在相同条件下交替运行，因此两者的比值才是可推广的结果。
-- **spans/CPU-s 是按 collector 所用 CPU 的每核数字**，不是每台机器：它与 collector 拿到几个核无关，但在繁忙的机器上缓存和调度效应仍会拉低它。对于"接收 + 批处理"流水线，给 collector N 个专用核，吞吐大致应为 N × 该数字（此处未测超过 2 核的情形）；导出器、TLS、压缩和真实后端不在本测量范围内。
+- **spans/CPU-s 是按 collector 所用 CPU 的每核数字**，不是每台机器：它与 collector 拿到几个核无关，但在繁忙的机器上缓存和调度效应仍会拉低它。这里的每次运行都固定在一个核上，因此这些数字说明不了吞吐如何随核数增长：请在你自己的硬件上测量（` + "`BENCH_ARGS`、`otelcol-bridge loadgen`" + `）。导出器、TLS、压缩和真实后端同样不在本测量范围内。
 - **相对 OTLP 的成本**取决于负载内容：我们的合成 span 平均带 7 个属性（另有 13 个 resource 属性）；Zipkin 没有 resource，所以每个 span 都把 13 个 resource 属性重复为 tag，接收器要逐个 span 解析并重新分组（这很可能是 Zipkin 在这里贵得多的原因）；Datadog v1.0 的字符串表使它在线上最紧凑。要得到你自己流量的比值，请回放你的抓包（` + "`otelcol-bridge loadgen --replay`" + `）。
 - **回环网络掩盖了网络开销。** 表中给出每个 span 的线上字节数，可据此单独估算带宽。
 - **饱和时的延迟**是排队时间：请求在等待繁忙的 collector。固定速率下的延迟才是回环上真实的请求延迟。
@@ -590,4 +590,23 @@ func (r *report) quotedComparison(b *strings.Builder, lang string) {
 		"- **Against the figures measured before on this machine kind** (a reference v0.158.0 build, a replay generator, 1,000 rich spans per request: about 249,000 OTLP spans/s per core, Zipkin JSON about 54,000, 4.6× the cost per span): here the reference build does %s OTLP spans per CPU-second and %s Zipkin JSON spans, %.1f× the cost. Our synthetic spans are small (about %s bytes each as OTLP protobuf, 7 attributes on average), which makes OTLP cheap per span; Zipkin pays per tag, and every Zipkin span repeats the resource attributes as tags that the receiver parses and regroups, which likely makes Zipkin this expensive. The protocol ratio therefore depends strongly on the span shape: replay a capture of your own traffic to get yours.\n",
 		"- **与此前在同类机器上测得的数字对比**（参照 v0.158.0 构建、回放式生成器、每请求 1,000 个富 span：OTLP 约每核 249,000 span/s，Zipkin JSON 约 54,000，每 span 成本为 4.6 倍）：本次参照构建每 CPU 秒处理 %s 个 OTLP span、%s 个 Zipkin JSON span，成本为 %.1f 倍。我们的合成 span 较小（OTLP protobuf 下每个约 %s 字节，平均 7 个属性），这让 OTLP 的每 span 成本很低；Zipkin 按 tag 付出成本，而且每个 Zipkin span 都把 resource 属性重复为 tag，接收器还要解析并重新分组，这很可能是 Zipkin 如此昂贵的原因。因此协议间的比值强烈依赖于 span 的形态：回放你自己流量的抓包才能得到你的比值。\n"}),
 		num(otlp.perCPU, 0), num(zipkin.perCPU, 0), otlp.perCPU/zipkin.perCPU, num(otlp.bytes, 0))
+}
+
+// portableCommandLine drops the -root flag from the driver's command line: its value is the
+// checkout's absolute path on the machine that ran the benchmarks, which means nothing to a
+// reader (the driver defaults to the current checkout).
+func portableCommandLine(cmd string) string {
+	fields := strings.Fields(cmd)
+	out := fields[:0]
+	for i := 0; i < len(fields); i++ {
+		if fields[i] == "-root" || fields[i] == "--root" {
+			i++ // and its value
+			continue
+		}
+		if strings.HasPrefix(fields[i], "-root=") || strings.HasPrefix(fields[i], "--root=") {
+			continue
+		}
+		out = append(out, fields[i])
+	}
+	return strings.Join(out, " ")
 }
