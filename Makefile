@@ -71,9 +71,12 @@ $(MDATAGEN): tools/go.mod tools/go.sum
 	cd tools && go build -o $(MDATAGEN) go.opentelemetry.io/collector/cmd/mdatagen
 
 .PHONY: mdatagen
-mdatagen: $(MDATAGEN) ## regenerate internal/metadata and the generated tests of our components
-	@for m in $$(find receiver processor exporter extension -name metadata.yaml 2>/dev/null); do \
-	  echo "mdatagen $$m"; (cd $$(dirname $$m) && $(MDATAGEN) metadata.yaml); done
+mdatagen: $(MDATAGEN) ## regenerate internal/metadata, the generated tests, documentation.md and README status tables of our components
+	./scripts/mdatagen-all.sh $(MDATAGEN)
+
+.PHONY: generate-check
+generate-check: $(MDATAGEN) ## fail when mdatagen's output (code, docs, README status tables) differs from the tree
+	./scripts/check-generated.sh $(MDATAGEN)
 
 $(OCB):
 	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
@@ -231,7 +234,7 @@ bindings-bench: $(LIBBRIDGE_SO) ## per-call overhead from C, Python and Ruby and
 	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) ruby -Ibindings/ruby/lib bindings/ruby/bench.rb
 
 .PHONY: test
-test: lint unit check-manifest bindings-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, bindings, e2e, Helm chart, fault injection
+test: lint unit check-manifest generate-check bindings-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, generated-code drift, bindings, e2e, Helm chart, fault injection
 
 .PHONY: bench
 bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench + size/RSS vs contrib with our component set; writes test/load/out/ (not part of make test)

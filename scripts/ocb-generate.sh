@@ -2,7 +2,7 @@
 # Regenerates distro/otelcol-bridge from the ocb manifest.
 # usage: ocb-generate.sh OCB_BINARY BUILDER_CONFIG
 #
-# Two deliberate differences from a plain `ocb` run (docs/en/versions.md):
+# Three deliberate differences from a plain `ocb` run (docs/en/versions.md):
 #  - ocb's final `go mod download` fails on a Windows-only module that the proxy does not
 #    serve (pkg/winperfcounters), after `go mod tidy` has written go.mod and go.sum. Linux
 #    builds never need that module, so that one failure is accepted; any other fails.

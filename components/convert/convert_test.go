@@ -2,7 +2,6 @@ package convert
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -208,7 +207,6 @@ func TestNoIDsInvented(t *testing.T) {
 	var want pcommon.TraceID
 	want[15] = 1
 	assert.Equal(t, want, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID())
-	_ = errors.New
 }
 
 // Formats written record by record (JSON lines, Thrift, protobuf lists, framed JSON) give the

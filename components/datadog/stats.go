@@ -382,7 +382,7 @@ func decodeDDSketch(b []byte) (*expBuilder, uint64, error) {
 	}
 	var pos, neg []bin
 	var zero float64
-	readStore := func(sb []byte, neg bool) ([]bin, error) {
+	readStore := func(sb []byte) ([]bin, error) {
 		var bins []bin
 		var contiguous []float64
 		var contOffset int64
@@ -420,7 +420,6 @@ func decodeDDSketch(b []byte) (*expBuilder, uint64, error) {
 		for i, n := range contiguous {
 			bins = append(bins, bin{idx: contOffset + int64(i), n: n})
 		}
-		_ = neg
 		return bins, nil
 	}
 	for len(b) > 0 {
@@ -445,11 +444,11 @@ func decodeDDSketch(b []byte) (*expBuilder, uint64, error) {
 				}
 			}
 		case 2:
-			if pos, err = readStore(f.bytes, false); err != nil {
+			if pos, err = readStore(f.bytes); err != nil {
 				return e, 0, err
 			}
 		case 3:
-			if neg, err = readStore(f.bytes, true); err != nil {
+			if neg, err = readStore(f.bytes); err != nil {
 				return e, 0, err
 			}
 		case 4:

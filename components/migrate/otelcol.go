@@ -141,10 +141,9 @@ func otelcolConfig(c config, r *Report, file string, data []byte, has func(kind,
 			c.set("service::"+k, v)
 		}
 	}
-	for k, v := range doc {
+	for k := range doc {
 		if k != "service" && !contains(sections, k) {
 			r.add(k, "", Unmapped, "", "not a collector configuration section")
-			_ = v
 		}
 	}
 	return nil

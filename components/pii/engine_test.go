@@ -268,10 +268,8 @@ func TestNoAllocationWhenNothingMatches(t *testing.T) {
 	}
 	for _, text := range texts {
 		allocs := testing.AllocsPerRun(200, func() {
-			out, _ := e.Redact(text, st)
-			_ = out
-			out, _ = e.RedactValue("http.route", text, st)
-			_ = out
+			_, _ = e.Redact(text, st)
+			_, _ = e.RedactValue("http.route", text, st)
 		})
 		assert.Zero(t, allocs, text)
 	}

@@ -1,7 +1,7 @@
 // Package profiles turns the Go runtime's pprof profiles into what profiling backends
 // ingest: OTLP profiles (pdata pprofile, one Profile per sample type, sharing one
-// dictionary), Pyroscope `/ingest` pushes, and annotated pprof files. It also reads
-// OTLP profiles back into pprof, which the tests use to check what was sent.
+// dictionary), Pyroscope `/ingest` pushes, and annotated pprof files. Reading OTLP
+// profiles back into pprof, which only tests do, is in the profilestest package.
 //
 // contrib's pkg/translator/pprof does the same conversion, but at v0.158.0 its module
 // cannot be used here: its test-only dependency (sig-profiling/profcheck) is refused by

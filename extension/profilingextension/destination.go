@@ -23,7 +23,9 @@ type destination interface {
 	shutdown(ctx context.Context) error
 }
 
-func newDestinations(cfg *Config, set extension.Settings, resource map[string]string) ([]destination, error) {
+// newDestinations builds one destination per configured block, in a fixed order. They
+// connect nothing until start, so building them costs nothing when the schedule never runs.
+func newDestinations(cfg *Config, set extension.Settings, resource map[string]string) []destination {
 	var out []destination
 	if c := cfg.OTLPGRPC.Get(); c != nil {
 		out = append(out, &otlpGRPC{cfg: c, set: set})
@@ -37,7 +39,7 @@ func newDestinations(cfg *Config, set extension.Settings, resource map[string]st
 	if c := cfg.Files.Get(); c != nil {
 		out = append(out, newFiles(c, set.Logger, resource))
 	}
-	return out, nil
+	return out
 }
 
 // batch is one cycle's profiles with their encodings, each built once however many

@@ -23,11 +23,13 @@ import (
 	"go.opentelemetry.io/collector/config/configgrpc"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configtls"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/pdata/pprofile"
 	"go.opentelemetry.io/collector/pdata/pprofile/pprofileotlp"
 	"google.golang.org/grpc"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/profiles"
+	"github.com/otelcol-bridge/otelcol-bridge/components/profiles/profilestest"
 )
 
 var testRes = map[string]string{
@@ -35,6 +37,34 @@ var testRes = map[string]string{
 	"service.instance.id": "inst-1",
 	"service.version":     "0.1.0-dev",
 	"host.name":           "gw-1",
+}
+
+// The factory's extension sends to one destination per configured block, in a fixed
+// order, and to none with the defaults (pull endpoints only).
+func TestFactoryBuildsTheConfiguredDestinations(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		id   string
+		want []string
+	}{
+		{id: "profiling", want: nil},
+		{id: "profiling/full", want: []string{"otlp_grpc", "otlp_http", "pyroscope", "files"}},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			sub, err := cm.Sub(tt.id)
+			require.NoError(t, err)
+			cfg := createDefaultConfig().(*Config)
+			require.NoError(t, sub.Unmarshal(cfg))
+			ext, err := NewFactory().Create(context.Background(), extensionSettings(), cfg)
+			require.NoError(t, err)
+			var names []string
+			for _, d := range ext.(*profilingExtension).dests {
+				names = append(names, d.name())
+			}
+			assert.Equal(t, tt.want, names)
+		})
+	}
 }
 
 func testBatch() *batch {
@@ -50,7 +80,7 @@ func testBatch() *batch {
 // checkOTLP decodes what a receiver got and checks kinds, types, samples and labels.
 func checkOTLP(t *testing.T, pd pprofile.Profiles) {
 	t.Helper()
-	decoded, err := profiles.Decode(pd)
+	decoded, err := profilestest.Decode(pd)
 	require.NoError(t, err)
 	require.Len(t, decoded, 6, "2 CPU sample types + 4 heap sample types")
 	byKind := map[string][]string{}

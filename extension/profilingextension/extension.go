@@ -26,10 +26,13 @@ type profilingExtension struct {
 	kinds    []profiles.Kind
 	resource map[string]string
 
+	// Where the schedule sends profiles, in config order: the factory builds them from
+	// the config (newDestinations), tests pass a recorder. None: pull endpoints only.
+	dests []destination
+
 	// Replaced by tests.
 	clock   clock
 	runtime runtimeProfiler
-	dests   []destination
 
 	// cpuSlot is held by whoever in this process runs the CPU profiler through us: the
 	// schedule or a /debug/pprof/profile request. Pull requests wait for it; the
@@ -48,7 +51,9 @@ type profilingExtension struct {
 	restore     []func()
 }
 
-func newExtension(cfg *Config, set extension.Settings) (*profilingExtension, error) {
+// newExtension builds the extension around the given destinations; resource is the
+// collector's resource the profiles describe (resourceAttributes).
+func newExtension(cfg *Config, set extension.Settings, resource map[string]string, dests []destination) (*profilingExtension, error) {
 	kinds, err := cfg.kinds()
 	if err != nil {
 		return nil, err
@@ -63,7 +68,8 @@ func newExtension(cfg *Config, set extension.Settings) (*profilingExtension, err
 		logger:   set.Logger,
 		tel:      tel,
 		kinds:    kinds,
-		resource: resourceAttributes(set, cfg.Labels),
+		resource: resource,
+		dests:    dests,
 		clock:    realClock{},
 		runtime:  goRuntime{},
 		cpuSlot:  make(chan struct{}, 1),
@@ -121,16 +127,9 @@ func (e *profilingExtension) Start(ctx context.Context, host component.Host) err
 		e.startServer(srv, ln)
 	}
 
-	if len(e.kinds) == 0 || (!e.cfg.hasDestination() && e.dests == nil) {
+	if len(e.kinds) == 0 || len(e.dests) == 0 {
 		e.logger.Info("Serving pprof endpoints only: no profile kinds or no destination configured", zap.String("endpoint", e.cfg.NetAddr.Endpoint))
 		return nil
-	}
-	if e.dests == nil {
-		dests, err := newDestinations(e.cfg, e.set, e.resource)
-		if err != nil {
-			return err
-		}
-		e.dests = dests
 	}
 	for _, d := range e.dests {
 		if err := d.start(ctx, host); err != nil {

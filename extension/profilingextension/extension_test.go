@@ -42,7 +42,7 @@ func startPullOnly(t *testing.T, mutate func(*Config)) (*profilingExtension, str
 	if mutate != nil {
 		mutate(cfg)
 	}
-	ext, err := newExtension(cfg, extensionSettings())
+	ext, err := newConfiguredExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { shutdown(t, ext) })
@@ -100,7 +100,7 @@ func TestPullCPUProfileWaitsForTheSchedule(t *testing.T) {
 func TestPullEndpointOffWhenEmpty(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = ""
-	ext, err := newExtension(cfg, extensionSettings())
+	ext, err := newConfiguredExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
 	assert.Nil(t, ext.server)
@@ -108,11 +108,10 @@ func TestPullEndpointOffWhenEmpty(t *testing.T) {
 }
 
 func TestPullEndpointPortInUseFailsStart(t *testing.T) {
-	ext, base := startPullOnly(t, nil)
-	_ = ext
+	_, base := startPullOnly(t, nil)
 	cfg := createDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = strings.TrimPrefix(base, "http://")
-	second, err := newExtension(cfg, extensionSettings())
+	second, err := newConfiguredExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	err = second.Start(context.Background(), componenttest.NewNopHost())
 	require.ErrorContains(t, err, "pprof endpoints")
@@ -125,7 +124,7 @@ func TestPullEndpointMissingAuthenticatorFailsStart(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = "127.0.0.1:0"
 	cfg.Auth = configoptional.Some(confighttp.AuthConfig{Config: configauth.Config{AuthenticatorID: component.MustNewIDWithName("bearertokenauth", "missing")}})
-	ext, err := newExtension(cfg, extensionSettings())
+	ext, err := newConfiguredExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	err = ext.Start(context.Background(), componenttest.NewNopHost())
 	require.ErrorContains(t, err, "bearertokenauth/missing")

@@ -63,5 +63,11 @@ func defaultServerConfig() confighttp.ServerConfig {
 }
 
 func create(_ context.Context, set extension.Settings, cfg component.Config) (extension.Extension, error) {
-	return newExtension(cfg.(*Config), set)
+	return newConfiguredExtension(cfg.(*Config), set)
+}
+
+// newConfiguredExtension is the extension with the destinations its config names.
+func newConfiguredExtension(cfg *Config, set extension.Settings) (*profilingExtension, error) {
+	resource := resourceAttributes(set, cfg.Labels)
+	return newExtension(cfg, set, resource, newDestinations(cfg, set, resource))
 }

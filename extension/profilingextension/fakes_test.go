@@ -245,10 +245,11 @@ func testExtension(t *testing.T, mutate func(*Config)) (*profilingExtension, *fa
 	set.Resource = pcommon.NewResource()
 	set.Resource.Attributes().PutStr("service.name", "otelcol-bridge")
 	set.Resource.Attributes().PutStr("service.instance.id", "inst-1")
-	ext, err := newExtension(cfg, set)
+	rec := newRecorder()
+	ext, err := newExtension(cfg, set, resourceAttributes(set, cfg.Labels), []destination{rec})
 	require.NoError(t, err)
-	clk, rt, rec := newFakeClock(), newFakeRuntime(), newRecorder()
-	ext.clock, ext.runtime, ext.dests = clk, rt, []destination{rec}
+	clk, rt := newFakeClock(), newFakeRuntime()
+	ext.clock, ext.runtime = clk, rt
 	return ext, clk, rt, rec, tt
 }
 

@@ -214,7 +214,7 @@ func TestOverrunSkipsMissedCycles(t *testing.T) {
 func TestPullOnlyWithoutDestination(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = "127.0.0.1:0"
-	ext, err := newExtension(cfg, extensionSettings())
+	ext, err := newConfiguredExtension(cfg, extensionSettings())
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(context.Background(), componenttest.NewNopHost()))
 	assert.Nil(t, ext.sched, "no schedule without a destination")

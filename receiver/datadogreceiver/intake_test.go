@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -320,11 +321,22 @@ func TestIntakeStatusCodes(t *testing.T) {
 // Two signals of one configuration share the server: both can start, and
 // the port is free again after both shut down.
 func TestSignalsShareOneServer(t *testing.T) {
-	r := startAll(t, new(consumertest.MetricsSink), new(consumertest.LogsSink), nil)
-	status, _ := r.do(t, http.MethodGet, "/info", nil, nil)
-	assert.Equal(t, http.StatusOK, status)
+	var addr string
+	t.Run("running", func(t *testing.T) {
+		r := startAll(t, new(consumertest.MetricsSink), new(consumertest.LogsSink), nil)
+		status, _ := r.do(t, http.MethodGet, "/info", nil, nil)
+		assert.Equal(t, http.StatusOK, status)
+		shared.Lock()
+		n := len(shared.byConfig)
+		shared.Unlock()
+		assert.Equal(t, 1, n, "one server for every signal")
+		addr = strings.TrimPrefix(r.url, "http://")
+	}) // startAll's cleanup has shut every signal down here
 	shared.Lock()
 	n := len(shared.byConfig)
 	shared.Unlock()
-	assert.Equal(t, 1, n)
+	assert.Zero(t, n, "the server is forgotten after its last signal shut down")
+	l, err := net.Listen("tcp", addr)
+	require.NoError(t, err, "the port is free again")
+	require.NoError(t, l.Close())
 }

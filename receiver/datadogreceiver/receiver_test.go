@@ -20,7 +20,6 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
@@ -154,35 +153,35 @@ func TestInfoAdvertisesWhatIsServed(t *testing.T) {
 
 func TestStatusCodes(t *testing.T) {
 	r := startReceiver(t, new(consumertest.TracesSink), func(c *Config) { c.MaxRequestBodySize = 1000 })
-	c, body := loadCase(t, "v04_dd_trace_go")
+	_, body := loadCase(t, "v04_dd_trace_go")
 	msgpack := http.Header{"Content-Type": {"application/msgpack"}}
+	jsonBody := http.Header{"Content-Type": {"application/json"}}
 
-	status, resp := r.do(t, http.MethodPost, "/v0.4/traces", msgpack, body) // 4805 bytes
-	assert.Equal(t, http.StatusRequestEntityTooLarge, status, resp)
+	for _, tc := range []struct {
+		name         string
+		method, path string
+		header       http.Header
+		body         []byte
+		want         int
+	}{
+		{"body over max_request_body_size", http.MethodPost, "/v0.4/traces", msgpack, body /* 4805 bytes */, http.StatusRequestEntityTooLarge},
+		{"text body", http.MethodPost, "/v0.4/traces", http.Header{"Content-Type": {"text/plain"}}, []byte("x"), http.StatusUnsupportedMediaType},
+		{"JSON on v1.0", http.MethodPost, "/v1.0/traces", jsonBody, []byte("[]"), http.StatusUnsupportedMediaType},
+		{"GET on an intake", http.MethodGet, "/v0.4/traces", nil, nil, http.StatusMethodNotAllowed},
+		{"malformed msgpack", http.MethodPost, "/v0.4/traces", msgpack, []byte{0xc1}, http.StatusBadRequest},
+		{"pipeline stats", http.MethodPost, "/v0.1/pipeline_stats", msgpack, []byte{0x80}, http.StatusNotImplemented},
+		{"EVP proxy", http.MethodPost, "/evp_proxy/v2/api/v2/citestcycle", nil, nil, http.StatusNotImplemented},
+		{"remote config", http.MethodGet, "/v0.7/config", nil, []byte("{}"), http.StatusNotFound},
+		{"tracer telemetry", http.MethodPost, "/telemetry/proxy/api/v2/apmtelemetry", jsonBody, []byte("{}"), http.StatusAccepted},
+	} {
+		status, resp := r.do(t, tc.method, tc.path, tc.header, tc.body)
+		assert.Equal(t, tc.want, status, "%s: %s", tc.name, resp)
+		if tc.want == http.StatusBadRequest {
+			assert.Contains(t, resp, `"error"`, tc.name)
+		}
+	}
 
-	status, resp = r.do(t, http.MethodPost, "/v0.4/traces", http.Header{"Content-Type": {"text/plain"}}, []byte("x"))
-	assert.Equal(t, http.StatusUnsupportedMediaType, status, resp)
-	status, resp = r.do(t, http.MethodPost, "/v1.0/traces", http.Header{"Content-Type": {"application/json"}}, []byte("[]"))
-	assert.Equal(t, http.StatusUnsupportedMediaType, status, resp)
-
-	status, resp = r.do(t, http.MethodGet, "/v0.4/traces", nil, nil)
-	assert.Equal(t, http.StatusMethodNotAllowed, status, resp)
-
-	status, resp = r.do(t, http.MethodPost, "/v0.4/traces", msgpack, []byte{0xc1})
-	assert.Equal(t, http.StatusBadRequest, status, resp)
-	assert.Contains(t, resp, `"error"`)
-
-	status, resp = r.do(t, http.MethodPost, "/v0.1/pipeline_stats", msgpack, []byte{0x80})
-	assert.Equal(t, http.StatusNotImplemented, status, resp)
-	status, resp = r.do(t, http.MethodPost, "/evp_proxy/v2/api/v2/citestcycle", nil, nil)
-	assert.Equal(t, http.StatusNotImplemented, status, resp)
-
-	status, resp = r.do(t, http.MethodGet, "/v0.7/config", nil, []byte("{}"))
-	assert.Equal(t, http.StatusNotFound, status, resp)
-	status, resp = r.do(t, http.MethodPost, "/telemetry/proxy/api/v2/apmtelemetry", http.Header{"Content-Type": {"application/json"}}, []byte("{}"))
-	assert.Equal(t, http.StatusAccepted, status, resp)
-
-	status, resp = r.do(t, http.MethodPost, "/no/such/path", nil, nil)
+	status, resp := r.do(t, http.MethodPost, "/no/such/path", nil, nil)
 	assert.Equal(t, http.StatusNotFound, status, resp)
 	var eb errorBody
 	require.NoError(t, json.Unmarshal([]byte(resp), &eb))
@@ -190,7 +189,6 @@ func TestStatusCodes(t *testing.T) {
 	assert.Equal(t, "unknown path", eb.Error)
 
 	assert.Zero(t, r.sink.SpanCount())
-	_ = c
 	metadatatest.AssertEqualReceiverDatadogRequestsUnknownPath(t, r.tel, []metricdata.DataPoint[int64]{
 		{Attributes: attribute.NewSet(attribute.String("path", "/no/such/path")), Value: 1},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
@@ -205,14 +203,12 @@ func TestStatusCodes(t *testing.T) {
 }
 
 func TestUnknownPathCardinalityIsBounded(t *testing.T) {
-	r := startReceiver(t, new(consumertest.TracesSink))
 	rcv := &datadogReceiver{paths: map[string]struct{}{}}
 	for i := range maxCountedPaths + 5 {
 		rcv.countedPath("/p" + string(rune('a'+i%26)) + string(rune('0'+i/26)))
 	}
 	assert.Equal(t, "other", rcv.countedPath("/new"))
 	assert.Len(t, rcv.paths, maxCountedPaths)
-	_ = r
 }
 
 // A pipeline refusal (memory_limiter) is 429 on tracer paths: tracers back
@@ -250,5 +246,3 @@ func TestDropRejectedTraces(t *testing.T) {
 		{Attributes: attribute.NewSet(attribute.String("endpoint", "/v0.4/traces"), attribute.String("reason", "sampling_rejected")), Value: 1},
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 }
-
-var _ = ptrace.NewTraces

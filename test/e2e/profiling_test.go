@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pprofile"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/profiles"
+	"github.com/otelcol-bridge/otelcol-bridge/components/profiles/profilestest"
 )
 
 // The profiling extension's schedule, shortened for tests: a cycle every 2s with a
@@ -96,14 +97,14 @@ func profilingLoad(t *testing.T, port int) {
 }
 
 // decodedProfiles reads a file exporter's OTLP/JSON profiles output back into pprof.
-func decodedProfiles(t *testing.T, path string) []profiles.Decoded {
+func decodedProfiles(t *testing.T, path string) []profilestest.Decoded {
 	t.Helper()
-	var out []profiles.Decoded
+	var out []profilestest.Decoded
 	var u pprofile.JSONUnmarshaler
 	for _, line := range readJSONLines(t, path) {
 		pd, err := u.UnmarshalProfiles(line)
 		require.NoError(t, err, "file exporter line is not OTLP JSON profiles: %.200s", line)
-		d, err := profiles.Decode(pd)
+		d, err := profilestest.Decode(pd)
 		require.NoError(t, err)
 		out = append(out, d...)
 	}

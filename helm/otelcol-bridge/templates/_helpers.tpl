@@ -202,14 +202,47 @@ queue, whose retry routes it again over the current endpoints. */ -}}
 {{/* Ports ------------------------------------------------------------------------------ */}}
 
 {{/*
-ports derives the container/Service ports from a collector config: the `endpoint` (or
-`protocols.<p>.endpoint`) of every receiver used by a pipeline and of every extension in
-service.extensions. Endpoints on localhost stay private. Output: a JSON list of
-{name, port, protocol, expose}.
+listeners: where the components the chart configures listen, and what their ports are called.
+Per component type, each server block of its config (by its path in the component's config; "."
+is the component's own `endpoint`) gets its Kubernetes port name (15 characters at most) and,
+for datagrams, protocol UDP; expose: false keeps a port out of the Services. Only these blocks
+are listeners: the profiling extension's otlp_grpc, otlp_http and pyroscope blocks, for one, hold
+the addresses it sends to.
+*/}}
+{{- define "otelcol-bridge.listeners" -}}
+otlp:
+  protocols.grpc: {name: otlp-grpc}
+  protocols.http: {name: otlp-http}
+jaeger:
+  protocols.grpc: {name: jaeger-grpc}
+  protocols.thrift_http: {name: jaeger-thrift}
+  protocols.thrift_compact: {name: jaeger-compact, protocol: UDP}
+  protocols.thrift_binary: {name: jaeger-binary, protocol: UDP}
+zipkin:
+  .: {name: zipkin}
+datadog:
+  .: {name: datadog}
+  dogstatsd: {name: dogstatsd, protocol: UDP}
+jaegerremotesampling:
+  http: {name: jaeger-sampling}
+  grpc: {name: jaeger-smp-grpc}
+profiling:
+  .: {name: profiling}
+health_check:
+  .: {name: health, expose: false}
+{{- end -}}
+
+{{/*
+ports derives the container/Service ports from a rendered collector config: the listening
+endpoints (otelcol-bridge.listeners) of every receiver used by a pipeline and of every extension
+in service.extensions. A component type the chart does not know is taken to listen on its own
+`endpoint` and on `protocols.<p>.endpoint`, the collector's convention for servers; its ports are
+named after the component id (and protocol), and are UDP with `transport: udp`. An endpoint on
+localhost stays private. Output: a JSON list of {name, port, protocol, expose}.
 */}}
 {{- define "otelcol-bridge.ports" -}}
 {{- $cfg := .cfg -}}
-{{- $names := dict "otlp-grpc" "otlp-grpc" "otlp-http" "otlp-http" "jaeger-grpc" "jaeger-grpc" "jaeger-thrift_http" "jaeger-thrift" "jaeger-thrift_compact" "jaeger-compact" "jaeger-thrift_binary" "jaeger-binary" "zipkin" "zipkin" "datadog" "datadog" "datadog-dogstatsd" "dogstatsd" "jaegerremotesampling-http" "jaeger-sampling" "jaegerremotesampling-grpc" "jaeger-smp-grpc" "health_check" "health" -}}
+{{- $listeners := fromYaml (include "otelcol-bridge.listeners" .) -}}
 {{- $found := list -}}
 {{- $svc := $cfg.service | default dict -}}
 {{- $receivers := list -}}
@@ -228,30 +261,46 @@ service.extensions. Endpoints on localhost stay private. Output: a JSON list of
 {{- range $src := $sources -}}
 {{- $conf := $src.conf | default dict -}}
 {{- if kindIs "map" $conf -}}
-{{- $candidates := list -}}
-{{- if $conf.endpoint -}}
-{{- $candidates = append $candidates (dict "key" $src.id "proto" "" "conf" $conf) -}}
-{{- end -}}
-{{- $nested := $conf -}}
+{{- $type := first (splitList "/" $src.id) -}}
+{{- $known := index $listeners $type -}}
+{{- /* Where this component listens: path in its config -> what the chart knows of it. */ -}}
+{{- $servers := dict -}}
+{{- if $known -}}
+{{- $servers = $known -}}
+{{- else -}}
+{{- $_ := set $servers "." dict -}}
 {{- if kindIs "map" $conf.protocols -}}
-{{- $nested = $conf.protocols -}}
-{{- end -}}
-{{- range $k, $v := $nested -}}
-{{- if and (kindIs "map" $v) $v.endpoint -}}
-{{- $candidates = append $candidates (dict "key" (printf "%s-%s" $src.id $k) "proto" $k "conf" $v) -}}
+{{- range $proto, $_ := $conf.protocols -}}
+{{- $_ := set $servers (printf "protocols.%s" $proto) dict -}}
 {{- end -}}
 {{- end -}}
-{{- range $c := $candidates -}}
-{{- $endpoint := toString $c.conf.endpoint -}}
-{{- $portStr := regexFind "[0-9]+$" $endpoint -}}
+{{- end -}}
+{{- range $path, $listener := $servers -}}
+{{- $block := $conf -}}
+{{- if ne $path "." -}}
+{{- range $key := splitList "." $path -}}
+{{- if kindIs "map" $block }}{{ $block = index $block $key }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if and (kindIs "map" $block) $block.endpoint -}}
+{{- $endpoint := toString $block.endpoint -}}
+{{- $port := atoi (last (splitList ":" $endpoint)) -}}
 {{- $private := or (hasPrefix "localhost:" $endpoint) (hasPrefix "127.0.0.1:" $endpoint) -}}
-{{- if and $portStr (not $private) -}}
-{{- $name := get $names $c.key -}}
-{{- if not $name -}}
-{{- $name = regexReplaceAll "[^a-z0-9-]+" (lower $c.key) "-" | trunc 15 | trimSuffix "-" -}}
+{{- if and (gt $port 0) (not $private) -}}
+{{- /* The chart's names belong to the unnamed id (jaeger); jaeger/2 gets a derived one, unique. */ -}}
+{{- $name := "" -}}
+{{- $expose := true -}}
+{{- if eq $src.id $type -}}
+{{- $name = $listener.name | default "" -}}
+{{- $expose = ne (toString $listener.expose) "false" -}}
 {{- end -}}
-{{- $udp := or (has $c.proto (list "thrift_compact" "thrift_binary" "dogstatsd")) (eq (toString $c.conf.transport) "udp") -}}
-{{- $found = append $found (dict "name" $name "port" (atoi $portStr) "protocol" (ternary "UDP" "TCP" $udp) "expose" (ne $src.id "health_check")) -}}
+{{- if not $name -}}
+{{- $key := ternary $src.id (printf "%s-%s" $src.id (last (splitList "." $path))) (eq $path ".") -}}
+{{- $name = regexReplaceAll "[^a-z0-9-]+" (lower $key) "-" | trunc 15 | trimSuffix "-" -}}
+{{- end -}}
+{{- $udp := or (eq (toString $listener.protocol) "UDP") (eq (toString $block.transport) "udp") -}}
+{{- $found = append $found (dict "name" $name "port" $port "protocol" (ternary "UDP" "TCP" $udp) "expose" $expose) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -263,14 +312,26 @@ service.extensions. Endpoints on localhost stay private. Output: a JSON list of
 {{/* Pod template ----------------------------------------------------------------------- */}}
 
 {{/*
-podTemplate renders a tier's pod template. Arguments:
-  root, tier (gateway|sampler|agent), w (the tier's values), configName, ports (list),
-  checksum, persistent (bool), spread (bool), hostfs: "" (none), "procsys" (the host's /proc
-  and /sys under /hostfs, read-only) or "root" (the host's / at /hostfs, read-only).
+podTemplate renders a tier's pod template. It takes a dict with these keys:
+  root                     the chart's top-level context (.)
+  tier                     gateway, sampler or agent: the component label and the tier's rules
+  tierValues               the tier's values (resources, extraEnv, extraArgs, podLabels, nodeSelector, ...)
+  configMapName            the ConfigMap holding the tier's config.yaml
+  containerPorts           the list otelcol-bridge.ports derives from the tier's config
+  configChecksum           sha256 of the tier's config: a config change rolls the pods
+  mountsPersistentQueue    true: mount the `queue` claim at presets.persistentQueue.directory
+  hostFilesystem           none; procsys (the host's /proc and /sys under /hostfs, read-only);
+                           root (the host's / at /hostfs, read-only)
+  spreadOverZonesAndNodes  true: topology spread constraints over zones and nodes
 */}}
 {{- define "otelcol-bridge.podTemplate" -}}
 {{- $root := .root -}}
-{{- $w := .w -}}
+{{- $tier := .tier -}}
+{{- $w := .tierValues -}}
+{{- $hostfs := .hostFilesystem -}}
+{{- if not (has $hostfs (list "none" "procsys" "root")) -}}
+{{- fail (printf "internal error: podTemplate hostFilesystem %q is not none, procsys or root" $hostfs) -}}
+{{- end -}}
 {{- $memLimit := "" -}}
 {{- with (($w.resources | default dict).limits | default dict) -}}
 {{- $memLimit = include "otelcol-bridge.goMemLimit" (dict "limit" .memory "percent" (float64 $root.Values.goMemLimitPercent)) -}}
@@ -281,18 +342,18 @@ podTemplate renders a tier's pod template. Arguments:
 {{- end -}}
 metadata:
   labels:
-    {{- include "otelcol-bridge.selectorLabels" . | nindent 4 }}
+    {{- include "otelcol-bridge.selectorLabels" (dict "root" $root "tier" $tier) | nindent 4 }}
     {{- with $w.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
   annotations:
-    checksum/config: {{ .checksum }}
+    checksum/config: {{ .configChecksum }}
     {{- with $w.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
   serviceAccountName: {{ include "otelcol-bridge.serviceAccountName" $root }}
-  automountServiceAccountToken: {{ and (eq .tier "gateway") $root.Values.presets.tailSampling.enabled (eq $root.Values.presets.tailSampling.resolver "k8s") }}
+  automountServiceAccountToken: {{ and (eq $tier "gateway") $root.Values.presets.tailSampling.enabled (eq $root.Values.presets.tailSampling.resolver "k8s") }}
   {{- with $root.Values.imagePullSecrets }}
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
@@ -313,7 +374,7 @@ spec:
         - {{ . | quote }}
         {{- end }}
       ports:
-        {{- range .ports }}
+        {{- range .containerPorts }}
         - name: {{ .name }}
           containerPort: {{ .port }}
           protocol: {{ .protocol }}
@@ -336,7 +397,7 @@ spec:
             fieldRef:
               fieldPath: spec.nodeName
         {{- $redaction := $root.Values.presets.redaction }}
-        {{- if and (eq .tier "gateway") $redaction.enabled $redaction.hmacKey.valueFrom }}
+        {{- if and (eq $tier "gateway") $redaction.enabled $redaction.hmacKey.valueFrom }}
         # The redaction processor's HMAC key (presets.redaction.hmacKey), read by the config as
         # ${env:OTELCOL_REDACTION_HMAC_KEY} so it never appears in the ConfigMap.
         - name: OTELCOL_REDACTION_HMAC_KEY
@@ -374,16 +435,16 @@ spec:
         - name: config
           mountPath: /etc/otelcol-bridge
           readOnly: true
-        {{- if .persistent }}
+        {{- if .mountsPersistentQueue }}
         - name: queue
           mountPath: {{ $root.Values.presets.persistentQueue.directory }}
         {{- end }}
-        {{- if eq (toString .hostfs) "root" }}
+        {{- if eq $hostfs "root" }}
         - name: hostfs
           mountPath: /hostfs
           readOnly: true
           mountPropagation: HostToContainer
-        {{- else if .hostfs }}
+        {{- else if eq $hostfs "procsys" }}
         - name: host-proc
           mountPath: /hostfs/proc
           readOnly: true
@@ -397,12 +458,12 @@ spec:
   volumes:
     - name: config
       configMap:
-        name: {{ .configName }}
-    {{- if eq (toString .hostfs) "root" }}
+        name: {{ .configMapName }}
+    {{- if eq $hostfs "root" }}
     - name: hostfs
       hostPath:
         path: /
-    {{- else if .hostfs }}
+    {{- else if eq $hostfs "procsys" }}
     - name: host-proc
       hostPath:
         path: /proc
@@ -425,8 +486,8 @@ spec:
   affinity:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- if .spread }}
-  {{- $selector := dict "matchLabels" (fromYaml (include "otelcol-bridge.selectorLabels" .)) -}}
+  {{- if .spreadOverZonesAndNodes }}
+  {{- $selector := dict "matchLabels" (fromYaml (include "otelcol-bridge.selectorLabels" (dict "root" $root "tier" $tier))) -}}
   {{- $constraints := list -}}
   {{- if kindIs "invalid" $w.topologySpreadConstraints -}}
   {{- range $key := list "topology.kubernetes.io/zone" "kubernetes.io/hostname" -}}

@@ -1,4 +1,8 @@
-package profiles
+// Package profilestest reads OTLP profiles back into pprof, so tests can check what was
+// sent (the components/profiles builder's tests, the profiling extension's and the
+// end-to-end tests): the conversion of components/profiles run backwards. Test code
+// only; nothing the collector binary is built from imports it.
+package profilestest // import "github.com/otelcol-bridge/otelcol-bridge/components/profiles/profilestest"
 
 import (
 	"fmt"
@@ -6,12 +10,14 @@ import (
 	"github.com/google/pprof/profile"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pprofile"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/profiles"
 )
 
 // Decoded is one OTLP Profile read back as pprof, with the attributes around it.
 type Decoded struct {
 	Resource map[string]string // resource attributes, as strings
-	Attrs    map[string]string // the Profile's own attributes (AttrProfileKind, ...)
+	Attrs    map[string]string // the Profile's own attributes (profiles.AttrProfileKind, ...)
 	Pprof    *profile.Profile  // one sample type; sample attributes are pprof labels
 }
 
@@ -27,7 +33,7 @@ func Decode(pd pprofile.Profiles) ([]Decoded, error) {
 			ps := rp.ScopeProfiles().At(j).Profiles()
 			for k := 0; k < ps.Len(); k++ {
 				p := ps.At(k)
-				pp, err := ToPprof(dict, p)
+				pp, err := toPprof(dict, p)
 				if err != nil {
 					return nil, fmt.Errorf("resource %d scope %d profile %d: %w", i, j, k, err)
 				}
@@ -50,8 +56,8 @@ func asStrings(m pcommon.Map) map[string]string {
 	return out
 }
 
-// ToPprof converts one OTLP Profile (a single sample type) into a pprof profile.
-func ToPprof(dict pprofile.ProfilesDictionary, p pprofile.Profile) (*profile.Profile, error) {
+// toPprof converts one OTLP Profile (a single sample type) into a pprof profile.
+func toPprof(dict pprofile.ProfilesDictionary, p pprofile.Profile) (*profile.Profile, error) {
 	r := reader{dict: dict, fns: map[int32]*profile.Function{}, maps: map[int32]*profile.Mapping{}, locs: map[int32]*profile.Location{}}
 	st, err := r.valueType(p.SampleType())
 	if err != nil {
@@ -223,7 +229,7 @@ func (r *reader) mapping(i int32) (*profile.Mapping, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := attrs.Get(AttrBuildID); ok {
+	if v, ok := attrs.Get(profiles.AttrBuildID); ok {
 		m.BuildID = v.AsString()
 	}
 	_, m.HasFunctions = attrs.Get("pprof.mapping.has_functions")

@@ -1,0 +1,7 @@
+package profiles
+
+// Shared with the external tests (roundtrip_test.go).
+var (
+	SyntheticHeap = syntheticHeap
+	TestResource  = testResource
+)
