@@ -54,7 +54,7 @@ service:
       receivers: [otlp]
       exporters: [file/logs]
 `, p[0], p[1])
-	return startCollector(t, config, p[0]), p[1]
+	return startCollector(t, collectorOptions{Config: config, HealthPort: p[0]}), p[1]
 }
 
 // TestDatadogDualWriteRecipe runs examples/migration/from-datadog-dual-write.yaml (the recipe of
@@ -69,11 +69,11 @@ func TestDatadogDualWriteRecipe(t *testing.T) {
 	require.NoError(t, err)
 	free := freePorts(t, 3)
 	ports := map[int]int{8126: free[0], 13133: free[1], 8888: free[2]}
-	startCollectorEnv(t, t.TempDir(), rewritePorts(string(raw), ports), ports[13133], []string{
+	startCollector(t, collectorOptions{Config: rewritePorts(string(raw), ports), HealthPort: ports[13133], Env: []string{
 		fmt.Sprintf("DD_AGENT_OTLP_ENDPOINT=127.0.0.1:%d", agentPort),
 		fmt.Sprintf("BACKEND_OTLP_ENDPOINT=127.0.0.1:%d", backendPort),
 		"BACKEND_OTLP_INSECURE=true",
-	})
+	}})
 	url := fmt.Sprintf("http://127.0.0.1:%d", ports[8126])
 
 	// A trace captured from dd-trace-go, sent as it was.

@@ -301,7 +301,7 @@ func TestDocsMetricNamesExposed(t *testing.T) {
 	health, telemetry, otlpHTTP, dd, pprof := p[0], p[1], p[2], p[3], p[4]
 	dir := t.TempDir()
 	cfg := metricsConfig(health, telemetry, otlpHTTP, dd, pprof, filepath.Join(dir, "profiles"))
-	startCollectorIn(t, dir, cfg, health, "--feature-gates=service.profilesSupport")
+	startCollector(t, collectorOptions{Config: cfg, HealthPort: health, Dir: dir, Args: []string{"--feature-gates=service.profilesSupport"}})
 	otlpURL := fmt.Sprintf("http://127.0.0.1:%d", otlpHTTP)
 	sendForMetrics(t, otlpURL, fmt.Sprintf("http://127.0.0.1:%d", dd))
 

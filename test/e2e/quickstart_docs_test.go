@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-bridge/otelcol-bridge/test/internal/bridgeproc"
 )
 
 // The quickstart's ```sh blocks each follow a marker that says how this test runs them:
@@ -103,7 +105,7 @@ func helmBinary(t testing.TB) string {
 // background is a start block running in its own process group.
 type background struct {
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *bridgeproc.LogBuffer
 	exited chan struct{}
 }
 
@@ -189,7 +191,7 @@ func TestQuickstartCommands(t *testing.T) {
 			}
 			ran++
 		case "start":
-			b := &background{out: &lockedBuffer{}, exited: make(chan struct{})}
+			b := &background{out: &bridgeproc.LogBuffer{}, exited: make(chan struct{})}
 			b.cmd = exec.Command("bash", "-c", script)
 			b.cmd.Dir, b.cmd.Env = dir, env
 			b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
