@@ -5,10 +5,12 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -190,19 +192,12 @@ func TestOperationsRulesMetricNames(t *testing.T) {
 	}
 	require.NotEmpty(t, want)
 
-	ports := freePorts(t, 10)
-	c := startCollector(t, fmt.Sprintf(operationsConfig, toAny(ports)...), ports[0])
-	grpcMain := fmt.Sprintf("127.0.0.1:%d", ports[2])
-	grpcTight := fmt.Sprintf("127.0.0.1:%d", ports[3])
-
+	oc := startOperationsCollector(t)
 	// Three requests per signal and receiver: the first occupies otlp_grpc/full's consumer, the
 	// second its one queue slot, the third is refused.
-	sendOTelSignals(t, grpcMain, 3)
-	sendOTelSignals(t, grpcTight, 3)
-	sendZipkinForOperations(t, ports[4], ports[9])
-	sendDogStatsD(t, ports[6])
+	oc.sendAll(t, 3)
 
-	telemetryURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[7])
+	telemetryURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", oc.telemetryPort)
 	var served map[string]bool
 	var missing []string
 	deadline := time.Now().Add(outputTimeout)
@@ -224,12 +219,172 @@ func TestOperationsRulesMetricNames(t *testing.T) {
 		}
 		// memory_limiter decides at its checks (every 100 ms here): requests that arrived
 		// before its first check after start-up were let through. Send again.
-		sendOTelSignals(t, grpcTight, 1)
+		sendOTelSignals(t, oc.grpcTight, 1)
 		time.Sleep(200 * time.Millisecond)
 	}
 	sort.Strings(missing)
 	require.Empty(t, missing, "metric names the rules or the operations pages use but the binary does not serve;\nserved: %s\ncollector log:\n%s",
-		strings.Join(sortedKeys(served), " "), tail(c.Log(), 40))
+		strings.Join(sortedKeys(served), " "), tail(oc.Log(), 40))
+}
+
+// operationsCollector is the binary running operationsConfig, with the addresses its clients use.
+type operationsCollector struct {
+	*Collector
+	grpcMain, grpcTight          string
+	zipkinPort, zipkinAcceptPort int
+	dogstatsdPort, telemetryPort int
+}
+
+func startOperationsCollector(t *testing.T) *operationsCollector {
+	t.Helper()
+	ports := freePorts(t, 10)
+	c := startCollector(t, fmt.Sprintf(operationsConfig, toAny(ports)...), ports[0])
+	return &operationsCollector{
+		Collector: c,
+		grpcMain:  fmt.Sprintf("127.0.0.1:%d", ports[2]), grpcTight: fmt.Sprintf("127.0.0.1:%d", ports[3]),
+		zipkinPort: ports[4], zipkinAcceptPort: ports[9],
+		dogstatsdPort: ports[6], telemetryPort: ports[7],
+	}
+}
+
+// sendAll sends n requests of each OTLP signal to both OTLP receivers, and one round of Zipkin
+// and DogStatsD traffic.
+func (oc *operationsCollector) sendAll(t *testing.T, n int) {
+	t.Helper()
+	sendOTelSignals(t, oc.grpcMain, n)
+	sendOTelSignals(t, oc.grpcTight, n)
+	sendZipkinForOperations(t, oc.zipkinPort, oc.zipkinAcceptPort)
+	sendDogStatsD(t, oc.dogstatsdPort)
+}
+
+// TestOperationsRulesOnRealData loads the rules file into a real Prometheus that scrapes the
+// binary while clients keep provoking failures: every rule must evaluate without error on the
+// binary's real series (a name collision, a bad label match or a typo in a recording rule's name
+// shows here, not in promtool's synthetic series), and the alerts for the failures provoked must
+// go pending.
+func TestOperationsRulesOnRealData(t *testing.T) {
+	rules, err := filepath.Abs(filepath.Join(repoRoot(t), "examples", "operations", "alerts.yaml"))
+	require.NoError(t, err)
+	oc := startOperationsCollector(t)
+	prom := startPrometheusWithRules(t, rules, fmt.Sprintf("127.0.0.1:%d", oc.telemetryPort))
+
+	want := map[string]bool{ // alert -> seen pending or firing
+		"OtelcolBridgeExporterEnqueueFailed":  false, // otlp_grpc/full: one-slot queue, occupied
+		"OtelcolBridgeExporterSendFailed":     false, // otlp_grpc/down: nothing listens
+		"OtelcolBridgeReceiverRefusing":       false, // otlp and otlp/tight refuse
+		"OtelcolBridgeMemoryLimiterRefusing":  false, // memory_limiter/tight: 2 MiB limit
+		"OtelcolBridgeRedactionDroppingMuch":  false, // auth_header: drop takes 1 of 3 log records
+		"OtelcolBridgeZipkinRequestsRejected": false, // a span without id
+		"OtelcolBridgeProfilingExportFailing": false, // profiles to the dead port
+	}
+	var health []string
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		// Rates need increases between scrapes: keep the failures coming.
+		oc.sendAll(t, 1)
+		for _, a := range prom.Query(t, `ALERTS{alertstate=~"pending|firing"}`) {
+			if _, ok := want[a.Labels["alertname"]]; ok {
+				want[a.Labels["alertname"]] = true
+			}
+		}
+		health = prom.ruleProblems(t)
+		done := len(health) == 0
+		for _, seen := range want {
+			done = done && seen
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 90 s: alerts not pending (false) %v; rule problems %v", want, health)
+		}
+		time.Sleep(time.Second)
+	}
+	// Silent on a healthy scrape target.
+	for _, a := range prom.Query(t, `ALERTS{alertname="OtelcolBridgeDown"}`) {
+		t.Errorf("OtelcolBridgeDown is %s although the collector is up", a.Labels["alertstate"])
+	}
+}
+
+// startPrometheusWithRules is startPrometheus with a rule file, evaluated every second, and a
+// scrape job named like the rules expect.
+func startPrometheusWithRules(t *testing.T, rulesFile, target string) *prometheusServer {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - %q
+scrape_configs:
+  - job_name: otelcol-bridge
+    static_configs:
+      - targets: [%q]
+`, rulesFile, target)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o600))
+	port := freePorts(t, 1)[0]
+	logBuf := &lockedBuffer{}
+	cmd := exec.Command(prometheusBinary(t), "--config.file="+filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port))
+	cmd.Stdout, cmd.Stderr = logBuf, logBuf
+	require.NoError(t, cmd.Start())
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("prometheus log:\n%s", tail(logBuf.String(), 40))
+		}
+	})
+	waitFor(t, "prometheus ready", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("prometheus exited during start-up:\n%s", logBuf.String())
+		default:
+		}
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/-/ready", port))
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return &prometheusServer{Port: port, log: logBuf}
+}
+
+// ruleProblems lists the rules Prometheus has not evaluated yet or failed to evaluate.
+func (p *prometheusServer) ruleProblems(t *testing.T) []string {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/rules", p.Port))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct {
+					Name      string `json:"name"`
+					Health    string `json:"health"`
+					LastError string `json:"lastError"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	var problems []string
+	n := 0
+	for _, g := range body.Data.Groups {
+		for _, r := range g.Rules {
+			n++
+			if r.Health != "ok" {
+				problems = append(problems, fmt.Sprintf("%s: %s %s", r.Name, r.Health, r.LastError))
+			}
+		}
+	}
+	if n == 0 {
+		problems = append(problems, "no rules loaded")
+	}
+	return problems
 }
 
 // docMetricName finds otelcol_* names in the pages; a trailing `*` (group 2) makes it a prefix.
