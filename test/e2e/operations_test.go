@@ -160,7 +160,7 @@ var declaredOnly = map[string]string{
 }
 
 // TestOperationsRulesMetricNames runs the binary, drives it with real clients (OTel Go SDK,
-// zipkin-go, datadog-go) into every failure the alerting rules watch, and checks that every metric
+// zipkin-go, datadog-go) into the failures the alerting rules watch, and checks that every metric
 // name the rules file and the operations pages (en, zh) use is one the binary's telemetry endpoint
 // serves, so that neither can drift from the binary unnoticed.
 func TestOperationsRulesMetricNames(t *testing.T) {
