@@ -120,6 +120,13 @@ $(JAEGER): tools/jaeger/go.mod tools/jaeger/go.sum
 $(TOOLS_BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 	cd tools/prometheus && CGO_ENABLED=0 go build -trimpath -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
 
+# promtool, from the same Prometheus module and version as $(PROMETHEUS_BIN) (and, like it,
+# without the cloud service discoveries): it checks and unit-tests the alerting rules of
+# examples/operations. PROMTOOL_BIN=/usr/bin/promtool uses an installed one.
+PROMTOOL_BIN ?= $(TOOLS_BIN)/promtool
+$(TOOLS_BIN)/promtool: tools/prometheus/go.mod tools/prometheus/go.sum
+	cd tools/prometheus && CGO_ENABLED=0 go build -trimpath -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/promtool
+
 $(HELM):
 	GOBIN=$(TOOLS_BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
@@ -233,8 +240,15 @@ bindings-bench: $(LIBBRIDGE_SO) ## per-call overhead from C, Python and Ruby and
 	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) python3 bindings/python/bench.py
 	OTELCOLBRIDGE_LIB=$(CURDIR)/$(LIBBRIDGE_SO) ruby -Ibindings/ruby/lib bindings/ruby/bench.rb
 
+# The alerting rules users load into Prometheus (docs/en/operations.md). The e2e test
+# TestOperationsRulesMetricNames (run by `make e2e`) checks their metric names against the binary.
+.PHONY: operations-test
+operations-test: $(PROMTOOL_BIN) ## alerting rules of examples/operations: promtool check rules + the rules unit tests
+	$(PROMTOOL_BIN) check rules examples/operations/alerts.yaml
+	$(PROMTOOL_BIN) test rules examples/operations/alerts_test.yaml
+
 .PHONY: test
-test: lint unit check-manifest generate-check bindings-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest drift, generated-code drift, bindings, e2e, Helm chart, fault injection
+test: lint unit check-manifest generate-check bindings-test operations-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest and generated-code drift, bindings, alerting rules, e2e, Helm chart, fault injection
 
 .PHONY: bench
 bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench + size/RSS vs contrib with our component set; writes test/load/out/ (not part of make test)
