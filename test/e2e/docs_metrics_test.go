@@ -33,7 +33,7 @@ var onlyUnderConditions = map[string]string{
 }
 
 // docMetricNames returns, per metric name (or family prefix ending in "_"), the doc pages of
-// docs/en and docs/zh that mention it.
+// docs/en and docs/zh that mention it; the operations pages have their own, stricter test.
 func docMetricNames(t *testing.T) map[string][]string {
 	t.Helper()
 	top := repoRoot(t)
@@ -41,6 +41,11 @@ func docMetricNames(t *testing.T) map[string][]string {
 	require.NoError(t, err)
 	names := map[string][]string{}
 	for _, page := range pages {
+		if filepath.Base(page) == "operations.md" {
+			// TestOperationsRulesMetricNames checks the operations pages (and the alerting
+			// rules) against a binary driven into every failure those pages name.
+			continue
+		}
 		raw, err := os.ReadFile(page)
 		require.NoError(t, err)
 		rel, _ := filepath.Rel(top, page)
