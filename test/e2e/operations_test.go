@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -227,7 +229,7 @@ func TestOperationsRulesMetricNames(t *testing.T) {
 	}
 	sort.Strings(missing)
 	require.Empty(t, missing, "metric names the rules or the operations pages use but the binary does not serve;\nserved: %s\ncollector log:\n%s",
-		strings.Join(sortedKeys(served), " "), tail(oc.Log(), 40))
+		strings.Join(slices.Sorted(maps.Keys(served)), " "), tail(oc.Log(), 40))
 }
 
 // operationsCollector is the binary running operationsConfig, with the addresses its clients use.
@@ -578,15 +580,6 @@ func dedupe(in []string) []string {
 			out = append(out, s)
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
