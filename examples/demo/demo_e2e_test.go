@@ -1,0 +1,290 @@
+//go:build e2e
+
+// The e2e test of `make demo`: it runs the real launcher (examples/demo/cmd/demo) with the real
+// otelcol-bridge, Jaeger v2, Prometheus, NATS, SQLite and the shop's five services on free
+// loopback ports, then checks through Jaeger's query API that one order's trace crosses the
+// services and protocols with its parent links intact, that the logs of the services join it
+// by trace id in the bridge's logs output, that Prometheus has the RED metrics, and that an
+// interrupt (Ctrl-C) stops every process the launcher started. `make demo-test` builds
+// everything and runs it.
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/otelcol-bridge/otelcol-bridge/examples/demo/internal/jaegerapi"
+	"github.com/otelcol-bridge/otelcol-bridge/examples/demo/internal/otlplogs"
+)
+
+const (
+	readyTimeout = 2 * time.Minute // the launcher waits for Jaeger, Prometheus, the bridge and five services
+	traceTimeout = 60 * time.Second
+	stopTimeout  = 45 * time.Second // the launcher gives each child 10 s, services first
+	// The tracers flush every 0.5 s (OTel, zipkin-go, jaeger-client-go) to 2 s (dd-trace-go),
+	// the bridge batches for 0.5 s: a trace older than this is complete.
+	settle = 4 * time.Second
+)
+
+// demoInfo is the part of <run dir>/demo.json the test reads.
+type demoInfo struct {
+	JaegerQueryURL string `json:"jaeger_query_url"`
+	PrometheusURL  string `json:"prometheus_url"`
+	ViewURL        string `json:"view_url"`
+	LogsFile       string `json:"logs_file"`
+	PIDs           []int  `json:"pids"`
+}
+
+// lockedBuffer collects the launcher's output from its two pipes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func mustEnvFile(t *testing.T, key string) string {
+	t.Helper()
+	v := os.Getenv(key)
+	if v == "" {
+		t.Fatalf("%s is not set: run this test with `make demo-test`, which builds everything and sets it", key)
+	}
+	if _, err := os.Stat(v); err != nil {
+		t.Fatalf("%s=%s: %v", key, v, err)
+	}
+	return v
+}
+
+func TestDemo(t *testing.T) {
+	binDir := mustEnvFile(t, "DEMO_BIN_DIR")
+	bridge := mustEnvFile(t, "OTELCOL_BRIDGE_BINARY")
+	jaegerBin := mustEnvFile(t, "JAEGER_BIN")
+	prometheusBin := mustEnvFile(t, "PROMETHEUS_BIN")
+	jsDir, _ := filepath.Abs("js")
+	config, _ := filepath.Abs("config.yaml")
+	runDir := t.TempDir()
+
+	out := &lockedBuffer{}
+	cmd := exec.Command(filepath.Join(binDir, "demo"), "-free-ports", "-run-dir", runDir, "-rate", "5",
+		"-bridge", bridge, "-jaeger", jaegerBin, "-prometheus", prometheusBin, "-js-dir", jsDir, "-config", config)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped { // a failed assertion: still stop everything
+			_ = cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-exited:
+			case <-time.After(stopTimeout):
+				_ = cmd.Process.Kill() // its children die with it (Pdeathsig)
+				<-exited
+			}
+		}
+		if t.Failed() {
+			t.Logf("launcher output:\n%s", out.String())
+			for _, name := range []string{"proc/otelcol-bridge.log", "proc/jaeger.log", "logs/shop-api.stderr.log",
+				"logs/pricing.stderr.log", "logs/order-worker.stderr.log", "logs/shipping.stderr.log"} {
+				if b, err := os.ReadFile(filepath.Join(runDir, name)); err == nil {
+					t.Logf("%s (last 2000 bytes):\n%s", name, tail(string(b), 2000))
+				}
+			}
+		}
+	})
+
+	info := waitForInfo(t, filepath.Join(runDir, "demo.json"), exited)
+	if !strings.Contains(out.String(), info.ViewURL) {
+		t.Errorf("the launcher did not print the trace view URL %s", info.ViewURL)
+	}
+
+	// One complete order: ≥ 4 services over ≥ 3 protocols, one root, every other span's parent
+	// in the trace, and the logs of ≥ 3 services carrying its trace id.
+	jaeger := &jaegerapi.Client{BaseURL: info.JaegerQueryURL}
+	var found *jaegerapi.Trace
+	var sum jaegerapi.Summary
+	var logServices map[string]bool
+	var logCount int
+	last := "no trace yet"
+	deadline := time.Now().Add(traceTimeout)
+	for found == nil && time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		traces, err := jaeger.Search(context.Background(), "shop-api", 50, 10*time.Minute)
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		for i := range traces {
+			if time.Since(traceStart(traces[i])) < settle {
+				continue // its last spans may still be in a tracer's buffer
+			}
+			s := traces[i].Summarize()
+			if len(s.Services) < 4 || len(s.Protocols) < 3 || s.Roots != 1 || len(s.OrphanSpans) > 0 {
+				last = fmt.Sprintf("trace %s: %d spans, services %v, protocols %v, %d roots, orphans %v",
+					traces[i].TraceID, s.Spans, keys(s.Services), keys(s.Protocols), s.Roots, s.OrphanSpans)
+				continue
+			}
+			logs, err := otlplogs.ByTrace(info.LogsFile, traces[i].TraceID)
+			if err != nil {
+				t.Fatalf("reading the bridge's logs: %v", err)
+			}
+			if svcs := otlplogs.Services(logs); len(svcs) >= 3 {
+				found, sum, logServices, logCount = &traces[i], s, svcs, len(logs)
+				break
+			} else {
+				last = fmt.Sprintf("trace %s is complete but its logs come from %v only", traces[i].TraceID, keys(svcs))
+			}
+		}
+	}
+	if found == nil {
+		t.Fatalf("no trace crossing ≥ 4 services and ≥ 3 protocols with intact parent links and logs of ≥ 3 services within %s; last: %s",
+			traceTimeout, last)
+	}
+	t.Logf("DEMO trace %s: %d spans, services %v, protocols %v; %d log records from %v",
+		found.TraceID, sum.Spans, keys(sum.Services), keys(sum.Protocols), logCount, keys(logServices))
+
+	// The trace view shows that trace with its logs.
+	page := httpGet(t, info.ViewURL+"trace/"+found.TraceID)
+	for _, want := range []string{found.TraceID, "shop-api", "order-worker", "otlp", "zipkin"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("trace view page lacks %q", want)
+		}
+	}
+
+	// RED metrics: span_metrics → Prometheus has call counts for the services.
+	q := `count by (service_name) (traces_span_metrics_calls_total)`
+	var series int
+	deadline = time.Now().Add(traceTimeout)
+	for time.Now().Before(deadline) {
+		var body struct {
+			Data struct {
+				Result []json.RawMessage `json:"result"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(httpGet(t, info.PrometheusURL+"/api/v1/query?query="+url.QueryEscape(q))), &body); err != nil {
+			t.Fatal(err)
+		}
+		if series = len(body.Data.Result); series >= 4 {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	if series < 4 {
+		t.Errorf("Prometheus has traces_span_metrics_calls_total of %d services, want ≥ 4", series)
+	}
+
+	// Ctrl-C: the launcher stops everything it started and exits 0.
+	stopped = true
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("launcher exit after the interrupt: %v", err)
+		}
+	case <-time.After(stopTimeout):
+		_ = cmd.Process.Kill()
+		<-exited
+		t.Fatalf("launcher still running %s after the interrupt", stopTimeout)
+	}
+	if !strings.Contains(out.String(), "demo: stopped everything it started") {
+		t.Errorf("launcher did not report a clean stop")
+	}
+	if len(info.PIDs) < 8 { // Jaeger, Prometheus, the bridge, five services
+		t.Errorf("demo.json lists %d processes, want 8", len(info.PIDs))
+	}
+	for _, pid := range info.PIDs {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("process %d is still there after the launcher stopped (kill -0: %v)", pid, err)
+		}
+	}
+}
+
+func waitForInfo(t *testing.T, path string, exited <-chan error) demoInfo {
+	t.Helper()
+	deadline := time.Now().Add(readyTimeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil {
+			var in demoInfo
+			if err := json.Unmarshal(b, &in); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			return in
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the launcher exited before it was ready: %v", err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	t.Fatalf("the launcher was not ready after %s", readyTimeout)
+	return demoInfo{}
+}
+
+func httpGet(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s\n%s", u, resp.Status, b.String())
+	}
+	return b.String()
+}
+
+func traceStart(t jaegerapi.Trace) time.Time {
+	var start int64
+	for i, sp := range t.Spans {
+		if i == 0 || sp.StartTime < start {
+			start = sp.StartTime
+		}
+	}
+	return time.UnixMicro(start)
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
