@@ -166,6 +166,12 @@ demo: $(DEMO_DEPS) ## run the demo shop, the bridge, Jaeger v2 and Prometheus on
 	exec $(DEMO_BIN)/demo -bridge $(BINARY) -jaeger $(JAEGER) -prometheus $(PROMETHEUS_BIN) \
 	  -js-dir $(DEMO_DIR)/js -config $(DEMO_DIR)/config.yaml -run-dir data/demo $(DEMO_ARGS)
 
+# Needs Chromium (Debian: apt-get install chromium); not part of make test.
+.PHONY: demo-screenshot
+demo-screenshot: $(DEMO_DEPS) ## retake docs/images/demo-trace.png: the demo's latest complete trace in headless Chromium
+	./scripts/demo-screenshot.sh $(DEMO_BIN)/demo docs/images/demo-trace.png -bridge $(BINARY) -jaeger $(JAEGER) \
+	  -prometheus $(PROMETHEUS_BIN) -js-dir $(DEMO_DIR)/js -config $(DEMO_DIR)/config.yaml
+
 .PHONY: demo-test
 demo-test: $(DEMO_DEPS) ## the demo's unit tests and its e2e test (one trace across 5 services, 4 protocols, joined logs, clean Ctrl-C)
 	cd $(DEMO_DIR) && DEMO_BIN_DIR=$(DEMO_BIN) OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) \

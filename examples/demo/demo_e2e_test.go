@@ -177,6 +177,11 @@ func TestDemo(t *testing.T) {
 		}
 	}
 
+	// /trace/latest redirects to a settled trace (the page the README screenshot shows).
+	if page := httpGet(t, info.ViewURL+"trace/latest"); !strings.Contains(page, "Logs with this trace id") {
+		t.Errorf("/trace/latest did not lead to a trace page")
+	}
+
 	// RED metrics: span_metrics → Prometheus has call counts for the services.
 	q := `count by (service_name) (traces_span_metrics_calls_total)`
 	var series int

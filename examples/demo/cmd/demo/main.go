@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"syscall"
 	"time"
 )
@@ -123,6 +124,22 @@ func pickFreePorts() (ports, error) {
 	return p, nil
 }
 
+// checkFree fails, naming the port, when one of the fixed ports is taken: better than a
+// backend failing half-way through the start.
+func checkFree(p ports) error {
+	v := reflect.ValueOf(p)
+	for i := 0; i < v.NumField(); i++ {
+		port := int(v.Field(i).Int())
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			return fmt.Errorf("port %d (%s) is in use: stop what listens there, or pick free ports with -free-ports (make demo DEMO_ARGS=-free-ports)",
+				port, v.Type().Field(i).Name)
+		}
+		l.Close()
+	}
+	return nil
+}
+
 // Info is what <run dir>/demo.json holds once everything is up: the URLs, the ports and the
 // process ids (the e2e test reads it).
 type Info struct {
@@ -145,6 +162,8 @@ func run() error {
 		if p, err = pickFreePorts(); err != nil {
 			return err
 		}
+	} else if err := checkFree(p); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -205,10 +224,11 @@ func (d *demo) printURLs() {
 otelcol-bridge demo is running; Ctrl-C stops everything.
 
   Traces and their logs (the demo's trace view over Jaeger's API):  %s
+  The latest complete order, as a waterfall with its logs:  %strace/latest
   Jaeger query API, the shop's recent traces:  %s/api/traces?service=shop-api&limit=20
   Prometheus, request rate per service (RED metrics from span_metrics):
       %s/api/v1/query?query=%s
   Logs of every service, as the bridge wrote them:  %s
 
-`, in.ViewURL, in.JaegerQueryURL, in.PrometheusURL, red, in.LogsFile)
+`, in.ViewURL, in.ViewURL, in.JaegerQueryURL, in.PrometheusURL, red, in.LogsFile)
 }

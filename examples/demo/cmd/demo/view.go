@@ -29,6 +29,7 @@ var traceIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 func (d *demo) startView() error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", d.viewIndex)
+	mux.HandleFunc("GET /trace/latest", d.viewLatest)
 	mux.HandleFunc("GET /trace/{id}", d.viewTrace)
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", d.ports.View))
 	if err != nil {
@@ -159,6 +160,37 @@ func (d *demo) viewIndex(w http.ResponseWriter, r *http.Request) {
 		page.Traces = append(page.Traces, row)
 	}
 	render(w, indexPage, page)
+}
+
+// settled is how old a trace must be for all its spans to have arrived: the tracers flush
+// every 0.5 s (dd-trace-go every 2 s) and the bridge batches for 0.5 s.
+const settled = 4 * time.Second
+
+// viewLatest redirects to the newest settled trace that crosses the most services.
+func (d *demo) viewLatest(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	traces, err := d.jaeger().Search(ctx, "shop-api", 50, 15*time.Minute)
+	if err != nil {
+		http.Error(w, "jaeger: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	best, bestServices, bestStart := "", 0, int64(0)
+	for _, t := range traces {
+		start := startOf(t)
+		if time.Since(time.UnixMicro(start)) < settled {
+			continue
+		}
+		n := len(t.Summarize().Services)
+		if n > bestServices || n == bestServices && start > bestStart {
+			best, bestServices, bestStart = t.TraceID, n, start
+		}
+	}
+	if best == "" {
+		http.Error(w, "no settled trace yet: try again in a few seconds", http.StatusNotFound)
+		return
+	}
+	http.Redirect(w, r, "/trace/"+best, http.StatusFound)
 }
 
 func startOf(t jaegerapi.Trace) int64 {
