@@ -183,25 +183,12 @@ func TestDemo(t *testing.T) {
 	}
 
 	// RED metrics: span_metrics → Prometheus has call counts for the services.
-	q := `count by (service_name) (traces_span_metrics_calls_total)`
-	var series int
-	deadline = time.Now().Add(traceTimeout)
-	for time.Now().Before(deadline) {
-		var body struct {
-			Data struct {
-				Result []json.RawMessage `json:"result"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal([]byte(httpGet(t, info.PrometheusURL+"/api/v1/query?query="+url.QueryEscape(q))), &body); err != nil {
-			t.Fatal(err)
-		}
-		if series = len(body.Data.Result); series >= 4 {
-			break
-		}
-		time.Sleep(time.Second)
+	if !promHas(t, info.PrometheusURL, `count by (service_name) (traces_span_metrics_calls_total)`, 4) {
+		t.Errorf("Prometheus has traces_span_metrics_calls_total of fewer than 4 services")
 	}
-	if series < 4 {
-		t.Errorf("Prometheus has traces_span_metrics_calls_total of %d services, want ≥ 4", series)
+	// DogStatsD: inventory's Go runtime metrics (dd-trace-go sends them every 10 s over UDP).
+	if !promHas(t, info.PrometheusURL, `runtime_go_num_goroutine{exported_job="inventory"}`, 1) {
+		t.Errorf("Prometheus has no runtime_go_num_goroutine of inventory (DogStatsD → bridge → Prometheus)")
 	}
 
 	// Ctrl-C: the launcher stops everything it started and exits 0.
@@ -229,6 +216,29 @@ func TestDemo(t *testing.T) {
 		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 			t.Errorf("process %d is still there after the launcher stopped (kill -0: %v)", pid, err)
 		}
+	}
+}
+
+// promHas polls an instant query until it returns at least n series (bounded).
+func promHas(t *testing.T, base, query string, n int) bool {
+	t.Helper()
+	deadline := time.Now().Add(traceTimeout)
+	for {
+		var body struct {
+			Data struct {
+				Result []json.RawMessage `json:"result"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(httpGet(t, base+"/api/v1/query?query="+url.QueryEscape(query))), &body); err != nil {
+			t.Fatal(err)
+		}
+		if len(body.Data.Result) >= n {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Second)
 	}
 }
 

@@ -40,14 +40,15 @@ exporters:
 `, p.JaegerQuery, p.JaegerQueryGRPC, p.JaegerOTLP)
 }
 
-// prometheusConfig scrapes the bridge's span_metrics (RED metrics per service and operation)
-// and its own internal telemetry.
+// prometheusConfig scrapes the bridge's prometheus exporter (span_metrics' RED metrics per
+// service and operation, and inventory's Go runtime metrics that came in over DogStatsD) and
+// the bridge's own internal telemetry.
 func prometheusConfig(p ports) string {
 	return fmt.Sprintf(`global:
   scrape_interval: 5s
   evaluation_interval: 5s
 scrape_configs:
-  - job_name: span-metrics
+  - job_name: bridge-exporter
     static_configs:
       - targets: ["127.0.0.1:%d"]
   - job_name: otelcol-bridge

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -89,6 +90,7 @@ type ports struct {
 	BridgeOTLPGRPC, BridgeOTLPHTTP, BridgeJaeger int
 	BridgeZipkin, BridgeDatadog, BridgeHealth    int
 	BridgeSpanMetrics, BridgeSelf                int
+	BridgeDogStatsD                              int // UDP
 	ShopAPI, Pricing, Inventory, Shipping        int
 }
 
@@ -96,7 +98,7 @@ type ports struct {
 var fixedPorts = ports{
 	View: 18080, JaegerQuery: 16686, JaegerQueryGRPC: 16685, JaegerOTLP: 16317, Prometheus: 19090, NATS: 14222,
 	BridgeOTLPGRPC: 24317, BridgeOTLPHTTP: 24318, BridgeJaeger: 24268, BridgeZipkin: 29411, BridgeDatadog: 28126,
-	BridgeHealth: 23133, BridgeSpanMetrics: 28889, BridgeSelf: 28888,
+	BridgeHealth: 23133, BridgeSpanMetrics: 28889, BridgeSelf: 28888, BridgeDogStatsD: 28125,
 	ShopAPI: 18081, Pricing: 18082, Inventory: 18083, Shipping: 18084,
 }
 
@@ -107,7 +109,7 @@ func pickFreePorts() (ports, error) {
 	fields := []*int{&p.View, &p.JaegerQuery, &p.JaegerQueryGRPC, &p.JaegerOTLP, &p.Prometheus, &p.NATS,
 		&p.BridgeOTLPGRPC, &p.BridgeOTLPHTTP, &p.BridgeJaeger, &p.BridgeZipkin, &p.BridgeDatadog, &p.BridgeHealth,
 		&p.BridgeSpanMetrics, &p.BridgeSelf, &p.ShopAPI, &p.Pricing, &p.Inventory, &p.Shipping}
-	var ls []net.Listener
+	var ls []io.Closer
 	defer func() {
 		for _, l := range ls {
 			l.Close()
@@ -121,6 +123,12 @@ func pickFreePorts() (ports, error) {
 		ls = append(ls, l)
 		*f = l.Addr().(*net.TCPAddr).Port
 	}
+	u, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return p, err
+	}
+	ls = append(ls, u)
+	p.BridgeDogStatsD = u.LocalAddr().(*net.UDPAddr).Port
 	return p, nil
 }
 
@@ -130,7 +138,11 @@ func checkFree(p ports) error {
 	v := reflect.ValueOf(p)
 	for i := 0; i < v.NumField(); i++ {
 		port := int(v.Field(i).Int())
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		network := "tcp"
+		if v.Type().Field(i).Name == "BridgeDogStatsD" {
+			network = "udp"
+		}
+		l, err := listen(network, fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			return fmt.Errorf("port %d (%s) is in use: stop what listens there, or pick free ports with -free-ports (make demo DEMO_ARGS=-free-ports)",
 				port, v.Type().Field(i).Name)
@@ -138,6 +150,13 @@ func checkFree(p ports) error {
 		l.Close()
 	}
 	return nil
+}
+
+func listen(network, addr string) (io.Closer, error) {
+	if network == "udp" {
+		return net.ListenPacket(network, addr)
+	}
+	return net.Listen(network, addr)
 }
 
 // Info is what <run dir>/demo.json holds once everything is up: the URLs, the ports and the

@@ -140,7 +140,7 @@ func (d *demo) start(ctx context.Context) error {
 		"DEMO_JAEGER_THRIFT_PORT=" + itoa(p.BridgeJaeger), "DEMO_ZIPKIN_PORT=" + itoa(p.BridgeZipkin),
 		"DEMO_DATADOG_PORT=" + itoa(p.BridgeDatadog), "DEMO_BRIDGE_HEALTH_PORT=" + itoa(p.BridgeHealth),
 		"DEMO_JAEGER_OTLP_PORT=" + itoa(p.JaegerOTLP), "DEMO_BRIDGE_METRICS_PORT=" + itoa(p.BridgeSpanMetrics),
-		"DEMO_BRIDGE_SELF_PORT=" + itoa(p.BridgeSelf),
+		"DEMO_BRIDGE_SELF_PORT=" + itoa(p.BridgeSelf), "DEMO_DOGSTATSD_PORT=" + itoa(p.BridgeDogStatsD),
 	}, fmt.Sprintf("http://127.0.0.1:%d/", p.BridgeHealth)); err != nil {
 		return err
 	}
@@ -151,7 +151,8 @@ func (d *demo) start(ctx context.Context) error {
 		fmt.Sprintf("INVENTORY_ADDR=127.0.0.1:%d", p.Inventory),
 		"DD_TRACE_AGENT_URL=" + local(p.BridgeDatadog),
 		"DD_TRACE_PROPAGATION_STYLE=tracecontext,datadog",
-		"DD_INSTRUMENTATION_TELEMETRY_ENABLED=false", // nothing leaves the machine
+		fmt.Sprintf("DOGSTATSD_ADDR=127.0.0.1:%d", p.BridgeDogStatsD), // Go runtime metrics, DogStatsD over UDP
+		"DD_INSTRUMENTATION_TELEMETRY_ENABLED=false",                  // nothing leaves the machine
 		"DD_REMOTE_CONFIGURATION_ENABLED=false",
 	}, local(p.Inventory)+"/healthz"); err != nil {
 		return err

@@ -3,8 +3,10 @@
 // trace context; the launcher sets DD_TRACE_PROPAGATION_STYLE=tracecontext,datadog so that
 // dd-trace-go reads traceparent and continues the same 128-bit trace.
 //
+// With DOGSTATSD_ADDR (host:port) it also sends the Go runtime metrics over DogStatsD.
+//
 // Settings (the demo launcher sets them): INVENTORY_ADDR, DD_TRACE_AGENT_URL,
-// DD_TRACE_PROPAGATION_STYLE.
+// DD_TRACE_PROPAGATION_STYLE, DOGSTATSD_ADDR.
 package main
 
 import (
@@ -41,7 +43,13 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := tracer.Start(tracer.WithService(service), tracer.WithEnv("demo"), tracer.WithServiceVersion("2.0.1")); err != nil {
+	opts := []tracer.StartOption{tracer.WithService(service), tracer.WithEnv("demo"), tracer.WithServiceVersion("2.0.1")}
+	if addr := os.Getenv("DOGSTATSD_ADDR"); addr != "" {
+		// The Go runtime metrics, every 10 s over DogStatsD (UDP) to the bridge: the Datadog
+		// metrics path next to the traces.
+		opts = append(opts, tracer.WithRuntimeMetrics(), tracer.WithDogstatsdAddr(addr))
+	}
+	if err := tracer.Start(opts...); err != nil {
 		return err
 	}
 	defer tracer.Stop() // flushes the spans still buffered
