@@ -45,6 +45,7 @@ type demoInfo struct {
 	JaegerQueryURL string `json:"jaeger_query_url"`
 	PrometheusURL  string `json:"prometheus_url"`
 	ViewURL        string `json:"view_url"`
+	ShopAPIURL     string `json:"shop_api_url"`
 	LogsFile       string `json:"logs_file"`
 	PIDs           []int  `json:"pids"`
 }
@@ -174,6 +175,24 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{found.TraceID, "shop-api", "order-worker", "otlp", "zipkin"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("trace view page lacks %q", want)
+		}
+	}
+
+	// Bad input gets a status and a message that says what is wanted.
+	for _, c := range []struct{ method, url, want string }{
+		{http.MethodPost, info.ShopAPIURL + "/orders?sku=moka-pot&qty=zero", "want ?sku=<name>&qty=<positive integer>"},
+		{http.MethodGet, info.ViewURL + "trace/not-a-trace-id", "want /trace/<32 lowercase hex digits>"},
+	} {
+		req, _ := http.NewRequest(c.method, c.url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(b.String(), c.want) {
+			t.Errorf("%s %s: %s %q, want 400 with %q", c.method, c.url, resp.Status, b.String(), c.want)
 		}
 	}
 
