@@ -175,7 +175,7 @@ demo-screenshot: $(DEMO_DEPS) ## retake docs/images/demo-trace.png: the demo's l
 .PHONY: demo-test
 demo-test: $(DEMO_DEPS) ## the demo's unit tests and its e2e test (one trace across 5 services, 4 protocols, joined logs, clean Ctrl-C)
 	cd $(DEMO_DIR) && DEMO_BIN_DIR=$(DEMO_BIN) OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) \
-	  go test -count=1 -tags e2e -timeout 5m -v ./...
+	  go test $(GO_TEST_FLAGS) -tags e2e -timeout 5m -v ./...
 
 # The fault-injection suite runs the chart's durability examples (rendered by helm) and
 # examples/gateway/config.yaml through kill -9, outages, full queues, a full disk (tmpfs), SIGTERM,

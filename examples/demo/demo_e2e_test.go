@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,11 +20,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-bridge/otelcol-bridge/examples/demo/internal/jaegerapi"
 	"github.com/otelcol-bridge/otelcol-bridge/examples/demo/internal/otlplogs"
@@ -93,9 +94,7 @@ func TestDemo(t *testing.T) {
 	cmd := exec.Command(filepath.Join(binDir, "demo"), "-free-ports", "-run-dir", runDir, "-rate", "5",
 		"-bridge", bridge, "-jaeger", jaegerBin, "-prometheus", prometheusBin, "-js-dir", jsDir, "-config", config)
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stopped := false
@@ -121,9 +120,7 @@ func TestDemo(t *testing.T) {
 	})
 
 	info := waitForInfo(t, filepath.Join(runDir, "demo.json"), exited)
-	if !strings.Contains(out.String(), info.ViewURL) {
-		t.Errorf("the launcher did not print the trace view URL %s", info.ViewURL)
-	}
+	assert.Contains(t, out.String(), info.ViewURL, "the launcher prints the trace view URL")
 
 	// One complete order: ≥ 4 services over ≥ 3 protocols, one root, every other span's parent
 	// in the trace, and the logs of ≥ 3 services carrying its trace id.
@@ -152,9 +149,7 @@ func TestDemo(t *testing.T) {
 				continue
 			}
 			logs, err := otlplogs.ByTrace(info.LogsFile, traces[i].TraceID)
-			if err != nil {
-				t.Fatalf("reading the bridge's logs: %v", err)
-			}
+			require.NoError(t, err, "reading the bridge's logs")
 			if svcs := otlplogs.Services(logs); len(svcs) >= 3 {
 				found, sum, logServices, logCount = &traces[i], s, svcs, len(logs)
 				break
@@ -163,19 +158,15 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
-	if found == nil {
-		t.Fatalf("no trace crossing ≥ 4 services and ≥ 3 protocols with intact parent links and logs of ≥ 3 services within %s; last: %s",
-			traceTimeout, last)
-	}
+	require.NotNil(t, found, "no trace crossing ≥ 4 services and ≥ 3 protocols with intact parent links and logs of ≥ 3 services within %s; last: %s",
+		traceTimeout, last)
 	t.Logf("DEMO trace %s: %d spans, services %v, protocols %v; %d log records from %v",
 		found.TraceID, sum.Spans, keys(sum.Services), keys(sum.Protocols), logCount, keys(logServices))
 
 	// The trace view shows that trace with its logs.
 	page := httpGet(t, info.ViewURL+"trace/"+found.TraceID)
 	for _, want := range []string{found.TraceID, "shop-api", "order-worker", "otlp", "zipkin"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("trace view page lacks %q", want)
-		}
+		assert.Contains(t, page, want, "the trace view page")
 	}
 
 	// Bad input gets a status and a message that says what is wanted.
@@ -183,58 +174,43 @@ func TestDemo(t *testing.T) {
 		{http.MethodPost, info.ShopAPIURL + "/orders?sku=moka-pot&qty=zero", "want ?sku=<name>&qty=<positive integer>"},
 		{http.MethodGet, info.ViewURL + "trace/not-a-trace-id", "want /trace/<32 lowercase hex digits>"},
 	} {
-		req, _ := http.NewRequest(c.method, c.url, nil)
+		req, err := http.NewRequest(c.method, c.url, nil)
+		require.NoError(t, err)
 		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(b.String(), c.want) {
-			t.Errorf("%s %s: %s %q, want 400 with %q", c.method, c.url, resp.Status, b.String(), c.want)
-		}
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s %s", c.method, c.url)
+		assert.Contains(t, b.String(), c.want, "%s %s", c.method, c.url)
 	}
 
 	// /trace/latest redirects to a settled trace (the page the README screenshot shows).
-	if page := httpGet(t, info.ViewURL+"trace/latest"); !strings.Contains(page, "Logs with this trace id") {
-		t.Errorf("/trace/latest did not lead to a trace page")
-	}
+	assert.Contains(t, httpGet(t, info.ViewURL+"trace/latest"), "Logs with this trace id", "/trace/latest leads to a trace page")
 
 	// RED metrics: span_metrics → Prometheus has call counts for the services.
-	if !promHas(t, info.PrometheusURL, `count by (service_name) (traces_span_metrics_calls_total)`, 4) {
-		t.Errorf("Prometheus has traces_span_metrics_calls_total of fewer than 4 services")
-	}
+	assert.True(t, promHas(t, info.PrometheusURL, `count by (service_name) (traces_span_metrics_calls_total)`, 4),
+		"Prometheus has traces_span_metrics_calls_total of ≥ 4 services")
 	// DogStatsD: inventory's Go runtime metrics (dd-trace-go sends them every 10 s over UDP).
-	if !promHas(t, info.PrometheusURL, `runtime_go_num_goroutine{exported_job="inventory"}`, 1) {
-		t.Errorf("Prometheus has no runtime_go_num_goroutine of inventory (DogStatsD → bridge → Prometheus)")
-	}
+	assert.True(t, promHas(t, info.PrometheusURL, `runtime_go_num_goroutine{exported_job="inventory"}`, 1),
+		"Prometheus has runtime_go_num_goroutine of inventory (DogStatsD → bridge → Prometheus)")
 
 	// Ctrl-C: the launcher stops everything it started and exits 0.
 	stopped = true
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	select {
 	case err := <-exited:
-		if err != nil {
-			t.Errorf("launcher exit after the interrupt: %v", err)
-		}
+		assert.NoError(t, err, "the launcher's exit after the interrupt")
 	case <-time.After(stopTimeout):
 		_ = cmd.Process.Kill()
 		<-exited
 		t.Fatalf("launcher still running %s after the interrupt", stopTimeout)
 	}
-	if !strings.Contains(out.String(), "demo: stopped everything it started") {
-		t.Errorf("launcher did not report a clean stop")
-	}
-	if len(info.PIDs) < 8 { // Jaeger, Prometheus, the bridge, five services
-		t.Errorf("demo.json lists %d processes, want 8", len(info.PIDs))
-	}
+	assert.Contains(t, out.String(), "demo: stopped everything it started")
+	assert.Len(t, info.PIDs, 8, "demo.json lists Jaeger, Prometheus, the bridge and five services")
 	for _, pid := range info.PIDs {
-		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("process %d is still there after the launcher stopped (kill -0: %v)", pid, err)
-		}
+		err := syscall.Kill(pid, 0)
+		assert.ErrorIs(t, err, syscall.ESRCH, "process %d is gone after the launcher stopped", pid)
 	}
 }
 
@@ -248,9 +224,7 @@ func promHas(t *testing.T, base, query string, n int) bool {
 				Result []json.RawMessage `json:"result"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal([]byte(httpGet(t, base+"/api/v1/query?query="+url.QueryEscape(query))), &body); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(httpGet(t, base+"/api/v1/query?query="+url.QueryEscape(query))), &body))
 		if len(body.Data.Result) >= n {
 			return true
 		}
@@ -267,9 +241,7 @@ func waitForInfo(t *testing.T, path string, exited <-chan error) demoInfo {
 	for time.Now().Before(deadline) {
 		if b, err := os.ReadFile(path); err == nil {
 			var in demoInfo
-			if err := json.Unmarshal(b, &in); err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
+			require.NoError(t, json.Unmarshal(b, &in), path)
 			return in
 		}
 		select {
@@ -285,15 +257,11 @@ func waitForInfo(t *testing.T, path string, exited <-chan error) demoInfo {
 func httpGet(t *testing.T, u string) string {
 	t.Helper()
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s\n%s", u, resp.Status, b.String())
-	}
+	require.Equal(t, http.StatusOK, resp.StatusCode, "GET %s: %s", u, b.String())
 	return b.String()
 }
 

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-bridge/otelcol-bridge/examples/demo/internal/jaegerapi"
 )
@@ -25,38 +29,26 @@ func TestWaterfallOrder(t *testing.T) {
 		Processes: map[string]jaegerapi.Process{"p": {ServiceName: "shop-api"}},
 	}
 	rows := waterfall(tr)
-	want := []struct {
-		op    string
-		depth int
-	}{{"root", 0}, {"early-child", 1}, {"grandchild", 2}, {"late-child", 1}, {"orphan", 0}}
-	if len(rows) != len(want) {
-		t.Fatalf("got %d rows, want %d", len(rows), len(want))
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%d %s", r.Depth, r.Operation))
 	}
-	for i, w := range want {
-		if rows[i].Operation != w.op || rows[i].Depth != w.depth {
-			t.Errorf("row %d: %s at depth %d, want %s at depth %d", i, rows[i].Operation, rows[i].Depth, w.op, w.depth)
-		}
-	}
-	if rows[0].Left != 0 || rows[4].Left+rows[4].Width != 100 {
-		t.Errorf("bars: root at %.1f%%, last ends at %.1f%%; want 0%% and 100%%", rows[0].Left, rows[4].Left+rows[4].Width)
-	}
+	assert.Equal(t, []string{"0 root", "1 early-child", "2 grandchild", "1 late-child", "0 orphan"}, got)
+	// The bars span the trace: the root starts at 0 %, the last span ends at 100 %.
+	assert.InDelta(t, 0, rows[0].Left, 1e-9)
+	assert.InDelta(t, 100, rows[4].Left+rows[4].Width, 1e-9)
 }
 
 func TestPickFreePortsAreDistinct(t *testing.T) {
 	p, err := pickFreePorts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := checkFree(p); err != nil {
-		t.Fatalf("picked ports are not free: %v", err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, checkFree(p), "the picked ports are free")
 	seen := map[int]bool{}
 	for _, port := range []int{p.View, p.JaegerQuery, p.JaegerQueryGRPC, p.JaegerOTLP, p.Prometheus, p.NATS,
 		p.BridgeOTLPGRPC, p.BridgeOTLPHTTP, p.BridgeJaeger, p.BridgeZipkin, p.BridgeDatadog, p.BridgeHealth,
 		p.BridgeSpanMetrics, p.BridgeSelf, p.ShopAPI, p.Pricing, p.Inventory, p.Shipping} {
-		if port == 0 || seen[port] {
-			t.Errorf("port %d is zero or used twice", port)
-		}
+		assert.NotZero(t, port)
+		assert.False(t, seen[port], "port %d used twice", port)
 		seen[port] = true
 	}
 }

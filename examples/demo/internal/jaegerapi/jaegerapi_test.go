@@ -1,8 +1,9 @@
 package jaegerapi
 
 import (
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestSummarize(t *testing.T) {
@@ -30,15 +31,13 @@ func TestSummarize(t *testing.T) {
 	tr.Spans[2].Tags = []Tag{{Key: "error", Value: true}}
 	tr.Spans[3].StartTime, tr.Spans[3].Duration = 150, 20
 	s := tr.Summarize()
-	if s.Spans != 4 || s.Roots != 1 || s.ErrorSpans != 1 || s.DurationMicros != 70 {
-		t.Errorf("got %+v", s)
-	}
-	if !reflect.DeepEqual(s.OrphanSpans, []string{"d"}) {
-		t.Errorf("orphans %v, want [d]", s.OrphanSpans)
-	}
-	if len(s.Services) != 3 || !s.Protocols["otlp"] || !s.Protocols["zipkin"] || !s.Protocols["jaeger"] {
-		t.Errorf("services %v protocols %v", s.Services, s.Protocols)
-	}
+	assert.Equal(t, 4, s.Spans)
+	assert.Equal(t, 1, s.Roots)
+	assert.Equal(t, 1, s.ErrorSpans)
+	assert.Equal(t, int64(70), s.DurationMicros)
+	assert.Equal(t, []string{"d"}, s.OrphanSpans)
+	assert.Equal(t, map[string]bool{"shop-api": true, "order-worker": true, "shipping": true}, s.Services)
+	assert.Equal(t, map[string]bool{"otlp": true, "zipkin": true, "jaeger": true}, s.Protocols)
 }
 
 // A FOLLOWS_FROM link, or a CHILD_OF into another trace, is not a parent in this trace.
@@ -47,7 +46,5 @@ func TestParentIgnoresOtherReferences(t *testing.T) {
 		{RefType: "FOLLOWS_FROM", TraceID: "t1", SpanID: "x"},
 		{RefType: "CHILD_OF", TraceID: "t2", SpanID: "y"},
 	}}
-	if p := s.Parent(); p != "" {
-		t.Errorf("Parent() = %q, want none", p)
-	}
+	assert.Empty(t, s.Parent())
 }

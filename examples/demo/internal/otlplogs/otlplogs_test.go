@@ -3,8 +3,10 @@ package otlplogs
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Two export requests as the file exporter writes them (OTLP JSON, one a line).
@@ -14,35 +16,29 @@ const logsFile = `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.na
 
 func TestByTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "logs.jsonl")
-	if err := os.WriteFile(path, []byte(logsFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(logsFile), 0o600))
 	rs, err := ByTrace(path, "4BF92F3577B34DA6A3CE929D0E0E4736")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rs) != 2 || rs[0].Service != "shop-api" || rs[0].Severity != "ERROR" || rs[1].Body != "price quoted" {
-		t.Fatalf("got %+v", rs)
-	}
-	if s := Services(rs); len(s) != 2 || !s["pricing"] || !s["shop-api"] {
-		t.Errorf("services %v", s)
-	}
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	// Oldest first, the other trace's record left out.
+	assert.Equal(t, Record{Time: rs[0].Time, Service: "shop-api", Severity: "ERROR", Body: "order failed",
+		TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "a0f067aa0ba902b7"}, rs[0])
+	assert.Equal(t, int64(1500), rs[0].Time.UnixNano())
+	assert.Equal(t, "price quoted", rs[1].Body)
+	assert.Equal(t, "pricing", rs[1].Service)
+	assert.Equal(t, map[string]bool{"pricing": true, "shop-api": true}, Services(rs))
 }
 
 func TestByTraceMissingFile(t *testing.T) {
 	rs, err := ByTrace(filepath.Join(t.TempDir(), "none.jsonl"), "4bf92f3577b34da6a3ce929d0e0e4736")
-	if err != nil || len(rs) != 0 {
-		t.Fatalf("got %v, %v; want no records, no error", rs, err)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, rs)
 }
 
 func TestByTraceBadLineNamesIt(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "logs.jsonl")
-	if err := os.WriteFile(path, []byte(logsFile+"{\"4bf92f3577b34da6a3ce929d0e0e4736\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(logsFile+"{\"4bf92f3577b34da6a3ce929d0e0e4736\n"), 0o600))
 	_, err := ByTrace(path, "4bf92f3577b34da6a3ce929d0e0e4736")
-	if err == nil || !strings.Contains(err.Error(), "logs.jsonl:3:") {
-		t.Fatalf("err = %v, want one naming line 3", err)
-	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "logs.jsonl:3:")
 }
