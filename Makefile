@@ -103,6 +103,7 @@ lint: ## gofmt and go vet must be clean
 	go vet -tags e2e ./test/e2e/...
 	go vet -tags bench ./test/load/...
 	go vet -tags chaos ./test/chaos/...
+	cd examples/demo && go vet ./... && go vet -tags e2e ./...
 
 .PHONY: unit
 unit: ## unit tests of our own module (race detector on); the Helm tests run in helm-test
@@ -155,6 +156,41 @@ test/e2e/js-dd/node_modules: test/e2e/js-dd/package.json test/e2e/js-dd/package-
 .PHONY: e2e
 e2e: build $(JAEGER) $(PROMETHEUS_BIN) $(HELM) test/e2e/js/node_modules test/e2e/js-dd/node_modules ## end-to-end tests: the built binary on loopback, real client libraries in
 	OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) HELM_BIN=$(HELM) PROMETHEUS_BIN=$(PROMETHEUS_BIN) go test $(GO_TEST_FLAGS) -tags e2e -timeout 20m ./test/e2e/...
+
+# ---- make demo: the shop of examples/demo (docs/en/demo.md) ----
+# The demo is a Go module of its own (NATS, SQLite, dd-trace-go, zipkin-go, jaeger-client-go
+# stay out of otelcol-bridge's version selection); its binaries go to a cache directory.
+DEMO_DIR    := examples/demo
+DEMO_BIN    := $(CURDIR)/.cache/demo/bin
+DEMO_GO_SRC := $(shell find $(DEMO_DIR) -name '*.go' -not -name '*_test.go' 2>/dev/null) $(DEMO_DIR)/go.mod $(DEMO_DIR)/go.sum
+DEMO_DEPS   := build $(JAEGER) $(PROMETHEUS_BIN) $(DEMO_BIN)/.built $(DEMO_DIR)/js/node_modules
+# Extra launcher flags, e.g. DEMO_ARGS='-rate 10 -duration 5m' (`.cache/demo/bin/demo -h` lists them).
+DEMO_ARGS   ?=
+
+$(DEMO_BIN)/.built: $(DEMO_GO_SRC)
+	@mkdir -p $(DEMO_BIN)
+	cd $(DEMO_DIR) && CGO_ENABLED=0 go build -trimpath -o $(DEMO_BIN)/ ./cmd/...
+	@touch $@
+
+$(DEMO_DIR)/js/node_modules: $(DEMO_DIR)/js/package.json $(DEMO_DIR)/js/package-lock.json
+	cd $(DEMO_DIR)/js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: demo
+demo: $(DEMO_DEPS) ## run the demo shop, the bridge, Jaeger v2 and Prometheus on localhost; prints the URLs; Ctrl-C stops all
+	exec $(DEMO_BIN)/demo -bridge $(BINARY) -jaeger $(JAEGER) -prometheus $(PROMETHEUS_BIN) \
+	  -js-dir $(DEMO_DIR)/js -config $(DEMO_DIR)/config.yaml -run-dir data/demo $(DEMO_ARGS)
+
+# Needs Chromium (Debian: apt-get install chromium); not part of make test.
+.PHONY: demo-screenshot
+demo-screenshot: $(DEMO_DEPS) ## retake docs/images/demo-trace.png: the demo's latest complete trace in headless Chromium
+	./scripts/demo-screenshot.sh $(DEMO_BIN)/demo docs/images/demo-trace.png -bridge $(BINARY) -jaeger $(JAEGER) \
+	  -prometheus $(PROMETHEUS_BIN) -js-dir $(DEMO_DIR)/js -config $(DEMO_DIR)/config.yaml
+
+.PHONY: demo-test
+demo-test: $(DEMO_DEPS) ## the demo's unit tests and its e2e test (one trace across 5 services, 4 protocols, joined logs, clean Ctrl-C)
+	cd $(DEMO_DIR) && DEMO_BIN_DIR=$(DEMO_BIN) OTELCOL_BRIDGE_BINARY=$(BINARY) JAEGER_BIN=$(JAEGER) PROMETHEUS_BIN=$(PROMETHEUS_BIN) \
+	  go test $(GO_TEST_FLAGS) -tags e2e -timeout 5m -v ./...
 
 # The fault-injection suite runs the chart's durability examples (rendered by helm) and
 # examples/gateway/config.yaml through kill -9, outages, full queues, a full disk (tmpfs), SIGTERM,
@@ -248,7 +284,7 @@ operations-test: $(PROMTOOL_BIN) ## alerting rules of examples/operations: promt
 	$(PROMTOOL_BIN) test rules examples/operations/alerts_test.yaml
 
 .PHONY: test
-test: lint unit check-manifest generate-check bindings-test operations-test e2e helm-test chaos ## everything CI runs: lint, unit, manifest and generated-code drift, bindings, alerting rules, e2e, Helm chart, fault injection
+test: lint unit check-manifest generate-check bindings-test operations-test e2e demo-test helm-test chaos ## everything CI runs: lint, unit, manifest and generated-code drift, bindings, alerting rules, e2e, the demo, Helm chart, fault injection
 
 .PHONY: bench
 bench: build $(OCB) ## side-by-side benchmarks vs a same-release contrib build + go test -bench + size/RSS vs contrib with our component set; writes test/load/out/ (not part of make test)
@@ -266,4 +302,4 @@ include release.mk
 
 .PHONY: clean
 clean: ## remove build output, release artifacts and the default config's ./data
-	rm -rf bin data dist bindings/c/build
+	rm -rf bin data dist bindings/c/build .cache/demo
