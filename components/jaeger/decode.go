@@ -25,13 +25,13 @@ type Decoder struct {
 	ptags  []tag // the process's tags
 	proc   procRec
 	tr     translator
+	keys   map[string]string // interned tag keys
 }
 
 type procRec struct {
-	start, end int // the Process struct's bytes in the input
-	service    span
-	hasTags    bool
-	present    bool
+	service span
+	hasTags bool
+	present bool
 }
 
 // Result says what a decoded batch held.
@@ -128,7 +128,7 @@ func (d *Decoder) batch(td ptrace.Traces) (int, error) {
 
 func (d *Decoder) process() error {
 	r := &d.r
-	d.proc = procRec{start: r.pos, present: true}
+	d.proc = procRec{present: true}
 	d.ptags = d.ptags[:0]
 	hasName := false
 	r.structBegin()
@@ -159,7 +159,6 @@ func (d *Decoder) process() error {
 		}
 	}
 	r.structEnd()
-	d.proc.end = r.pos
 	if !hasName {
 		return r.fail("required field ServiceName is not set")
 	}
@@ -199,7 +198,6 @@ func (d *Decoder) clientStats() error {
 // span reads one Span and, unless it is blank, appends it to dest.
 func (d *Decoder) span(dest ptrace.SpanSlice) error {
 	r := &d.r
-	start := r.pos
 	var s spanRec
 	var set [9]bool // required fields by id (1-5, 7-9)
 	d.tags, d.logs, d.fields, d.refs = d.tags[:0], d.logs[:0], d.fields[:0], d.refs[:0]
@@ -273,7 +271,7 @@ func (d *Decoder) span(dest ptrace.SpanSlice) error {
 	if s.blank() {
 		return nil
 	}
-	d.tr.span(d, &s, r.buf[start:r.pos], start, dest.AppendEmpty())
+	d.tr.span(d, &s, dest.AppendEmpty())
 	return nil
 }
 
@@ -465,23 +463,27 @@ func (d *Decoder) refList() error {
 	return nil
 }
 
-// owned holds a copy of a struct's bytes; the strings of one span or of
-// the process point into it (one allocation for all of them), never into
-// the caller's input.
+// owned holds the strings of one span or of the process, copied out of the
+// input into one allocation (their spans relocated into it), so the traces
+// never point into the caller's input; tag keys come from the decoder's
+// intern table instead. src is the input, for binary values (copied on
+// their own).
 type owned struct {
-	buf  []byte
-	base int // offset of buf[0] in the input
-}
-
-func own(raw []byte, base int) owned {
-	return owned{buf: append([]byte(nil), raw...), base: base}
+	buf []byte
+	src []byte
+	d   *Decoder
 }
 
 func (o owned) str(s span) string {
 	if s.n == 0 {
 		return ""
 	}
-	return unsafe.String(&o.buf[int(s.off)-o.base], int(s.n))
+	return unsafe.String(&o.buf[s.off], int(s.n))
+}
+
+// key returns a tag key: interned, as keys repeat from span to span.
+func (o owned) key(s span) string {
+	return o.d.intern(o.src[s.off : s.off+s.n])
 }
 
 // bytes returns a separate copy: pdata byte slices are mutable, strings
@@ -490,7 +492,60 @@ func (o owned) bytes(s span) []byte {
 	if s.n == 0 {
 		return nil
 	}
-	b := make([]byte, s.n)
-	copy(b, o.buf[int(s.off)-o.base:])
-	return b
+	return append([]byte(nil), o.src[s.off:s.off+s.n]...)
+}
+
+// Interned keys: up to maxInterned keys of up to maxInternLen bytes each,
+// kept for the decoder's lifetime (the table stops growing when full).
+const (
+	maxInterned  = 4096
+	maxInternLen = 128
+)
+
+func (d *Decoder) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := d.keys[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	s := string(b)
+	if len(b) <= maxInternLen && len(d.keys) < maxInterned {
+		if d.keys == nil {
+			d.keys = make(map[string]string)
+		}
+		d.keys[s] = s
+	}
+	return s
+}
+
+// own copies the strings the span's tags, logs and name hold (keys apart)
+// into one allocation and points their spans at it.
+func (d *Decoder) own(name *span, lists ...[]tag) owned {
+	n := int(name.n)
+	for _, l := range lists {
+		for i := range l {
+			if l[i].vType == tagString {
+				n += int(l[i].str.n)
+			}
+		}
+	}
+	o := owned{buf: make([]byte, 0, n), src: d.r.buf, d: d}
+	move := func(s *span) {
+		if s.n == 0 {
+			return
+		}
+		at := len(o.buf)
+		o.buf = append(o.buf, d.r.buf[s.off:s.off+s.n]...)
+		s.off = int32(at)
+	}
+	move(name)
+	for _, l := range lists {
+		for i := range l {
+			if l[i].vType == tagString {
+				move(&l[i].str)
+			}
+		}
+	}
+	return o
 }

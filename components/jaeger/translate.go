@@ -47,7 +47,7 @@ func (tr *translator) resource(d *Decoder, res pcommon.Resource) {
 	if p.service.n == 0 && !p.hasTags {
 		return
 	}
-	o := own(d.r.buf[p.start:p.end], p.start)
+	o := d.own(&p.service, d.ptags)
 	attrs := res.Attributes()
 	first := ""
 	if p.service.n > 0 {
@@ -117,7 +117,7 @@ func (tr *translator) putTags(attrs pcommon.Map, tags []tag, o owned, service st
 // tagKey is the tag's key, with http.response.status_code written as
 // http.status_code, as contrib does with the default feature gates.
 func tagKey(k span, o owned) string {
-	key := o.str(k)
+	key := o.key(k)
 	if key == keyHTTPRespStatus {
 		return keyHTTPStatusCode
 	}
@@ -180,8 +180,8 @@ func parentID(s *spanRec, refs []ref) int64 {
 	return 0
 }
 
-func (tr *translator) span(d *Decoder, s *spanRec, raw []byte, base int, dest ptrace.Span) {
-	o := own(raw, base)
+func (tr *translator) span(d *Decoder, s *spanRec, dest ptrace.Span) {
+	o := d.own(&s.name, d.tags, d.fields)
 	dest.SetTraceID(traceID(s.traceHigh, s.traceLow))
 	dest.SetSpanID(spanID(s.spanID))
 	dest.SetName(o.str(s.name))
