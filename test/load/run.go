@@ -82,7 +82,7 @@ func selfCPUSeconds() float64 {
 func endpointFor(c *collector, p loadgen.Protocol) string {
 	port := map[loadgen.Protocol]string{
 		loadgen.OTLPGRPC: "OTLP_GRPC_PORT", loadgen.OTLPHTTP: "OTLP_HTTP_PORT", loadgen.OTLPHTTPJSON: "OTLP_HTTP_PORT",
-		loadgen.JaegerThriftHTTP: "JAEGER_HTTP_PORT", loadgen.JaegerGRPC: "JAEGER_GRPC_PORT",
+		loadgen.JaegerThriftHTTP: "JAEGER_HTTP_PORT", loadgen.JaegerGRPC: "JAEGER_GRPC_PORT", loadgen.JaegerUDPCompact: "JAEGER_COMPACT_PORT",
 		loadgen.ZipkinJSON: "ZIPKIN_PORT", loadgen.ZipkinProto: "ZIPKIN_PORT",
 		loadgen.DatadogV04: "DATADOG_PORT", loadgen.DatadogV05: "DATADOG_PORT", loadgen.DatadogV1: "DATADOG_PORT",
 	}[p]
