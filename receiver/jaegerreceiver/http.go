@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"sync"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.uber.org/zap"
@@ -38,6 +39,7 @@ func (h *thriftHTTPHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 	r := h.r
 	ctx := r.httpObs.StartTracesOp(req.Context())
 	body, err := readBody(req, h.limit)
+	defer releaseBody(body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -62,7 +64,7 @@ func (h *thriftHTTPHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 		r.httpObs.EndTracesOp(ctx, formatThrift, 0, err)
 		return
 	}
-	td, spans, err := r.decode.batch(body, p)
+	td, spans, err := r.decode.batch(body.Bytes(), p)
 	if err != nil {
 		r.settings.Logger.Debug("undecodable Jaeger Thrift batch", zap.Error(err))
 		http.Error(w, "cannot decode the Thrift batch: "+err.Error(), http.StatusBadRequest)
@@ -83,14 +85,29 @@ func (h *thriftHTTPHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 	}
 }
 
+// bodyBuffers holds request body buffers for reuse: components/jaeger copies
+// what the traces keep, so a body is garbage once decoded. Buffers that grew
+// past maxPooledBody are left to the collector, so one huge request does not
+// stay resident.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBody = 4 << 20
+
+func releaseBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodyBuffers.Put(buf)
+	}
+}
+
 // readBody reads the (already decompressed and capped: confighttp wraps the
-// body) request body; the limit is applied here too so the handler keeps it
-// without confighttp (tests).
-func readBody(req *http.Request, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
+// body) request body into a pooled buffer; the limit is applied here too so
+// the handler keeps it without confighttp (tests).
+func readBody(req *http.Request, limit int64) (*bytes.Buffer, error) {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
 	if n := req.ContentLength; n > 0 {
 		buf.Grow(int(min(n, limit, preallocLimit)) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(nil, req.Body, limit))
-	return buf.Bytes(), err
+	return buf, err
 }

@@ -135,11 +135,13 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 
 	// Received: what the batch processor passed on once its 1 s timeout flushed the last
 	// batch, and the receiver's own accepted counter.
+	// UDP has no answer: what was written counts as delivered.
+	delivered := gen.Accepted + gen.Unacknowledged
 	deadline := time.Now().Add(15 * time.Second)
 	var tel map[string]float64
 	for {
 		tel, err = c.telemetry(metricAccepted, metricRefused, metricBatchOut, metricAlloc)
-		if err == nil && tel[metricBatchOut] >= float64(gen.Accepted) {
+		if err == nil && tel[metricBatchOut] >= float64(delivered) {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -167,8 +169,10 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 	}
 
 	switch {
-	case gen.Sent != gen.Accepted:
-		r.Loss = fmt.Sprintf("generator: %d of %d spans not accepted (%d refused, %d failed)", gen.Sent-gen.Accepted, gen.Sent, gen.Refused, gen.Failed)
+	case gen.Sent != delivered:
+		r.Loss = fmt.Sprintf("generator: %d of %d spans not accepted (%d refused, %d failed)", gen.Sent-delivered, gen.Sent, gen.Refused, gen.Failed)
+	case gen.Unacknowledged > 0 && r.BatchOut != float64(delivered):
+		r.Loss = fmt.Sprintf("wrote %d spans over UDP, the pipeline passed on %.0f (the receiver counted %.0f)", delivered, r.BatchOut, r.ColAccepted)
 	case r.BatchOut != float64(gen.Accepted):
 		r.Loss = fmt.Sprintf("answered 2xx/OK for %d spans, the pipeline passed on %.0f (the receiver counted %.0f)", gen.Accepted, r.BatchOut, r.ColAccepted)
 	default:
