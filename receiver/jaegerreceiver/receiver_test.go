@@ -147,6 +147,15 @@ func TestThriftPathsForwardWhatContribForwards(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, status, msg)
 	require.Len(t, run.sink.AllTraces(), 1)
 	require.NoError(t, ptracetest.CompareTraces(contribTraces(t, httpBody, false, jaeger.Binary), run.sink.AllTraces()[0]))
+	// Body buffers are reused: traces forwarded earlier must not change when
+	// the next request overwrites the buffer.
+	junk := bytes.Repeat([]byte{0xee}, len(httpBody))
+	status, _ = post(t, run.httpURL, "application/x-thrift", junk)
+	require.Equal(t, http.StatusBadRequest, status)
+	status, msg = post(t, run.httpURL, "application/x-thrift", httpBody)
+	require.Equal(t, http.StatusAccepted, status, msg)
+	require.Len(t, run.sink.AllTraces(), 2)
+	require.NoError(t, ptracetest.CompareTraces(contribTraces(t, httpBody, false, jaeger.Binary), run.sink.AllTraces()[0]))
 	run.sink.Reset()
 
 	conn, err := net.Dial("udp", run.compactAddr)
