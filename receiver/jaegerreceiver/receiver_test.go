@@ -16,6 +16,7 @@ import (
 	"github.com/jaegertracing/jaeger-idl/model/v1"
 	"github.com/jaegertracing/jaeger-idl/proto-gen/api_v2"
 	"github.com/jaegertracing/jaeger-idl/thrift-gen/agent"
+	"github.com/jaegertracing/jaeger-idl/thrift-gen/zipkincore"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -262,4 +263,26 @@ func TestGRPCIsContribs(t *testing.T) {
 	v, _ := got.Resource().Attributes().Get("service.name")
 	assert.Equal(t, "grpc-svc", v.Str())
 	assert.Equal(t, "op", got.ScopeSpans().At(0).Spans().At(0).Name())
+}
+
+// contrib's receiver panics on an emitZipkinBatch message (its handler is
+// panic("unsupported receiver")); ours drops it and keeps serving.
+func TestEmitZipkinBatchIsDropped(t *testing.T) {
+	run := startReceiver(t, 0)
+	out := thrift.NewTMemoryBufferLen(1024)
+	client := agent.NewAgentClientFactory(out, thrift.NewTCompactProtocolFactoryConf(nil))
+	require.NoError(t, client.EmitZipkinBatch(context.Background(), []*zipkincore.Span{{TraceID: 1, ID: 2, Name: "z"}}))
+	conn, err := net.Dial("udp", run.compactAddr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write(out.Bytes())
+	require.NoError(t, err)
+
+	valid := capture(t, "jaeger-client-go-udp.agent-compact")
+	_, err = conn.Write(valid)
+	require.NoError(t, err)
+	want := contribTraces(t, valid, true, jaeger.Compact)
+	waitForSpans(t, run.sink, want.SpanCount())
+	require.Len(t, run.sink.AllTraces(), 1, "the zipkin batch forwarded nothing")
+	require.NoError(t, ptracetest.CompareTraces(want, run.sink.AllTraces()[0]))
 }
