@@ -27,7 +27,6 @@ import (
 	transformprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor"
 	filelogreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver"
 	hostmetricsreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/hostmetricsreceiver"
-	jaegerreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/jaegerreceiver"
 	kafkareceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/kafkareceiver"
 	prometheusreceiver "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/prometheusreceiver"
 	profilingextension "github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension"
@@ -36,6 +35,7 @@ import (
 	logsamplingprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/logsamplingprocessor"
 	piiredactionprocessor "github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor"
 	datadogreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/datadogreceiver"
+	jaegerreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/jaegerreceiver"
 	zipkinreceiver "github.com/otelcol-bridge/otelcol-bridge/receiver/zipkinreceiver"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/connector"
@@ -98,26 +98,26 @@ func components() (otelcol.Factories, error) {
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
 		otlpreceiver.NewFactory(),
-		jaegerreceiver.NewFactory(),
 		filelogreceiver.NewFactory(),
 		hostmetricsreceiver.NewFactory(),
 		prometheusreceiver.NewFactory(),
 		kafkareceiver.NewFactory(),
 		datadogreceiver.NewFactory(),
 		zipkinreceiver.NewFactory(),
+		jaegerreceiver.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
 	}
 	factories.ReceiverModules = makeModulesMap(factories.Receivers, map[component.Type]string{
 		otlpreceiver.NewFactory().Type():        "go.opentelemetry.io/collector/receiver/otlpreceiver v0.158.0",
-		jaegerreceiver.NewFactory().Type():      "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/jaegerreceiver v0.158.0",
 		filelogreceiver.NewFactory().Type():     "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver v0.158.0",
 		hostmetricsreceiver.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/hostmetricsreceiver v0.158.0",
 		prometheusreceiver.NewFactory().Type():  "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/prometheusreceiver v0.158.0",
 		kafkareceiver.NewFactory().Type():       "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/kafkareceiver v0.158.0",
 		datadogreceiver.NewFactory().Type():     "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 		zipkinreceiver.NewFactory().Type():      "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
+		jaegerreceiver.NewFactory().Type():      "github.com/otelcol-bridge/otelcol-bridge v0.0.0",
 	})
 
 	factories.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](

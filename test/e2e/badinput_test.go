@@ -101,10 +101,9 @@ func TestBadInput(t *testing.T) {
 				{"garbage thrift", "application/x-thrift", "", garbage, 0},
 				{"truncated thrift", "application/x-thrift", "", jaegerThrift.Body[:len(jaegerThrift.Body)/2], 0},
 				{"wrong content type", "application/json", "", jaegerThrift.Body, 0},
-				// contrib's jaeger receiver (v0.158.0) answers 500 when reading the body fails,
-				// including http.MaxBytesError, so clients retry an oversized batch forever.
-				// Pinned here so a fix (ours or upstream's) shows up; see docs/en/versions.md.
-				{"oversized", "application/x-thrift", "", oversized, http.StatusInternalServerError},
+				// contrib's jaeger receiver (v0.158.0) answered 500 here, so clients retried an
+				// oversized batch forever; ours answers 413 naming max_request_body_size.
+				{"oversized", "application/x-thrift", "", oversized, http.StatusRequestEntityTooLarge},
 			},
 		},
 	}

@@ -177,7 +177,7 @@ func TestBenchConfigsValidate(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, configs)
 	env := append(os.Environ(), "PROFILE_DIR="+t.TempDir())
-	for i, name := range []string{"HEALTH_PORT", "OTLP_GRPC_PORT", "OTLP_HTTP_PORT", "JAEGER_GRPC_PORT", "JAEGER_HTTP_PORT", "ZIPKIN_PORT", "DATADOG_PORT", "TELEMETRY_PORT", "PPROF_PORT"} {
+	for i, name := range []string{"HEALTH_PORT", "OTLP_GRPC_PORT", "OTLP_HTTP_PORT", "JAEGER_GRPC_PORT", "JAEGER_HTTP_PORT", "JAEGER_COMPACT_PORT", "ZIPKIN_PORT", "DATADOG_PORT", "TELEMETRY_PORT", "PPROF_PORT"} {
 		env = append(env, fmt.Sprintf("%s=%d", name, 40000+i))
 	}
 	for _, cfg := range configs {

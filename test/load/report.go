@@ -17,6 +17,7 @@ type cell struct {
 	loss                                                       []string
 	errors                                                     []string
 	mismatches                                                 int
+	kernelDropped                                              int64 // UDP spans the kernel dropped, all runs
 }
 
 type report struct {
@@ -62,6 +63,7 @@ func buildReport(o *options, m *machine, scenarios []scenario, results []runResu
 		if res.CountMismatch != "" {
 			c.mismatches++
 		}
+		c.kernelDropped += res.KernelDroppedSpans
 		if res.Lossless {
 			c.lossless++
 		} else {
@@ -141,6 +143,9 @@ func (c *cell) lossCol() string {
 	if c.mismatches > 0 {
 		s += fmt.Sprintf(" **COUNT** ×%d", c.mismatches)
 	}
+	if c.kernelDropped > 0 {
+		s += fmt.Sprintf(" (kernel UDP drops: %s spans)", num(float64(c.kernelDropped), 0))
+	}
 	return s
 }
 
@@ -177,7 +182,7 @@ func (r *report) markdown(lang string) string {
 - **Interleaved, fresh process per run.** Each scenario runs A B A B A B (%d runs per side; the profiling scenario %d); every run starts a new collector on free loopback ports, waits for health_check, idles 1 s, sends, then stops it with SIGTERM. Tables show the **median** of the runs.
 - **Load.** components/loadgen in the driver process: synthetic spans of a small shop (4 services, 10-span traces, 7 semantic-convention attributes per span on average, 13 resource attributes, 2%% errors with an exception event), pre-encoded in 8 variants with distinct ids, so the generator spends almost nothing per request. Saturation runs keep 4 (8 for 100-span requests) requests in flight for %s; fixed-rate runs follow a global schedule (requests are never skipped: a receiver that falls behind shows as late requests).
 - **Collector CPU** is user+system time from /proc/PID/stat over the load; **spans per CPU-second** divides the spans the receiver accepted by that CPU time: it is the "spans per second per core" figure, independent of how many cores the collector got. **Peak RSS** is VmHWM from /proc/PID/status at the end of the run.
-- **Sent == received, every run.** A run is lossless when every span the generator sent was answered 2xx / gRPC OK and the batch processor passed the same number on to the exporter (otelcol_processor_batch_batch_send_size_sum, from the collector's own Prometheus endpoint). A run that loses data is flagged **LOSS** in every table and its figures are shown, not averaged away. The receiver's own counter (otelcol_receiver_accepted_spans) is checked too: when it disagrees although every span went through, the run is flagged **COUNT** (a telemetry defect, not lost data). Throughput counts the spans the pipeline passed on.
+- **Sent == received, every run.** A run is lossless when every span the generator sent was answered 2xx / gRPC OK and the batch processor passed the same number on to the exporter (otelcol_processor_batch_batch_send_size_sum, from the collector's own Prometheus endpoint). A run that loses data is flagged **LOSS** in every table and its figures are shown, not averaged away. The receiver's own counter (otelcol_receiver_accepted_spans) is checked too: when it disagrees although every span went through, the run is flagged **COUNT** (a telemetry defect, not lost data). Throughput counts the spans the pipeline passed on. UDP has no answer: spans written count as sent, and datagrams the kernel dropped from a full receive buffer (the socket's drops counter in /proc/net/udp) are shown beside the lossless count instead of being charged to the receiver.
 - **Others** is the CPU the rest of the machine used during a run (all busy time from /proc/stat minus the collector and the driver), in cores: how shared the machine was.
 - **Pinning** (%s).
 
@@ -186,7 +191,7 @@ func (r *report) markdown(lang string) string {
 - **交替运行，每次一个新进程。** 每个场景按 A B A B A B 运行（每边 %d 次；性能剖析场景 %d 次）；每次运行在空闲的回环端口上启动一个新的 collector，等待 health_check，空闲 1 秒，发送负载，然后用 SIGTERM 停止。表中给出各次运行的**中位数**。
 - **负载。** 驱动进程内的 components/loadgen：一个小型网店的合成 span（4 个服务，每条 trace 10 个 span，每个 span 平均 7 个语义约定属性，13 个 resource 属性，2%% 带异常事件的错误），预先编码为 8 个 id 不同的变体，因此生成器每个请求几乎不花 CPU。饱和测试保持 4 个（100 span 的请求为 8 个）并发请求，持续 %s；固定速率测试按全局时间表发送（从不跳过请求：接收端跟不上时表现为迟到的请求）。
 - **Collector CPU** 取自 /proc/PID/stat 的用户态+内核态时间；**每 CPU 秒 span 数**是接收器接受的 span 数除以这段 CPU 时间，即"每核每秒 span 数"，与 collector 实际拿到几个核无关。**峰值 RSS** 是运行结束时 /proc/PID/status 中的 VmHWM。
-- **每次运行都核对 发送 == 接收。** 当生成器发送的每个 span 都得到 2xx / gRPC OK 应答，并且 batch 处理器向导出器传出了同样多的 span（collector 自身 Prometheus 端点上的 otelcol_processor_batch_batch_send_size_sum）时，该次运行才算无丢失。丢数据的运行在所有表中标为 **LOSS**，其数字照常列出，不会被平均掉。接收器自己的计数（otelcol_receiver_accepted_spans）也会核对：如果所有 span 都已通过而它的数字不一致，该次运行标为 **COUNT**（遥测缺陷，不是丢数据）。吞吐按流水线实际传出的 span 计算。
+- **每次运行都核对 发送 == 接收。** 当生成器发送的每个 span 都得到 2xx / gRPC OK 应答，并且 batch 处理器向导出器传出了同样多的 span（collector 自身 Prometheus 端点上的 otelcol_processor_batch_batch_send_size_sum）时，该次运行才算无丢失。丢数据的运行在所有表中标为 **LOSS**，其数字照常列出，不会被平均掉。接收器自己的计数（otelcol_receiver_accepted_spans）也会核对：如果所有 span 都已通过而它的数字不一致，该次运行标为 **COUNT**（遥测缺陷，不是丢数据）。吞吐按流水线实际传出的 span 计算。UDP 没有应答：写出的 span 即算作已发送；内核因接收缓冲区已满而丢弃的数据报（/proc/net/udp 中该 socket 的 drops 计数）列在无丢失次数旁边，不算作接收器的丢失。
 - **Others（其他负载）** 是运行期间机器上其他进程使用的 CPU（/proc/stat 的全部忙碌时间减去 collector 和驱动程序），单位为核：说明机器被共享的程度。
 - **CPU 绑定**（%s）。
 

@@ -58,6 +58,11 @@ func allScenarios(o *options) []scenario {
 		sat("otlp-grpc-1000", "OTLP gRPC, 1,000 spans/request", loadgen.OTLPGRPC, 1000, 4),
 		sat("otlp-grpc-100", "OTLP gRPC, 100 spans/request", loadgen.OTLPGRPC, 100, 8),
 		sat("jaeger-thrift-1000", "Jaeger Thrift HTTP, 1,000 spans/request", loadgen.JaegerThriftHTTP, 1000, 4),
+		// UDP has no back-pressure: saturating it measures the kernel's drops, so the agent
+		// port gets a fixed rate well under both builds' capacity (spans per CPU-second is
+		// what compares them).
+		{id: "jaeger-udp-compact", title: "Jaeger agent UDP, Thrift compact, 50 spans/packet, 30,000 spans/s", group: groupSaturation,
+			protocol: loadgen.JaegerUDPCompact, spansPerRequest: 50, workers: 2, rate: 30_000, duration: o.duration, a: ours, b: ref},
 		sat("zipkin-json-1000", "Zipkin v2 JSON, 1,000 spans/request", loadgen.ZipkinJSON, 1000, 4),
 		sat("zipkin-json-100", "Zipkin v2 JSON, 100 spans/request", loadgen.ZipkinJSON, 100, 8),
 		sat("zipkin-proto-1000", "Zipkin v2 proto3, 1,000 spans/request", loadgen.ZipkinProto, 1000, 4),

@@ -146,7 +146,7 @@ func measure(o *opts, bin string) (mem, error) {
 		return m, err
 	}
 	defer os.RemoveAll(dir)
-	names := []string{"HEALTH_PORT", "OTLP_GRPC_PORT", "OTLP_HTTP_PORT", "JAEGER_GRPC_PORT", "JAEGER_HTTP_PORT", "ZIPKIN_PORT", "DATADOG_PORT", "TELEMETRY_PORT", "PPROF_PORT"}
+	names := []string{"HEALTH_PORT", "OTLP_GRPC_PORT", "OTLP_HTTP_PORT", "JAEGER_GRPC_PORT", "JAEGER_HTTP_PORT", "JAEGER_COMPACT_PORT", "ZIPKIN_PORT", "DATADOG_PORT", "TELEMETRY_PORT", "PPROF_PORT"}
 	ports, err := freePorts(len(names))
 	if err != nil {
 		return m, err
