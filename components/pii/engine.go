@@ -42,6 +42,9 @@ func (a Action) String() string {
 	return "action(" + strconv.Itoa(int(a)) + ")"
 }
 
+// ActionChoices is what a configuration may name, for error messages.
+const ActionChoices = "mask, partial, hash, delete or drop"
+
 // ParseAction parses mask, partial, hash, delete or drop.
 func ParseAction(s string) (Action, error) {
 	for i, n := range actionNames {
@@ -49,7 +52,34 @@ func ParseAction(s string) (Action, error) {
 			return Action(i), nil
 		}
 	}
-	return ActionNone, fmt.Errorf("unknown action %q (want mask, partial, hash, delete or drop)", s)
+	return ActionNone, fmt.Errorf("unknown action %q (want %s)", s, ActionChoices)
+}
+
+// UnmarshalText lets a configuration hold an Action: it accepts what ParseAction accepts,
+// and the empty string as ActionNone (no action of its own) so that MarshalText's output
+// reads back.
+func (a *Action) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*a = ActionNone
+		return nil
+	}
+	parsed, err := ParseAction(string(text))
+	if err != nil {
+		return err
+	}
+	*a = parsed
+	return nil
+}
+
+// MarshalText writes the name ParseAction reads; ActionNone is the empty string.
+func (a Action) MarshalText() ([]byte, error) {
+	switch {
+	case a == ActionNone:
+		return nil, nil
+	case int(a) < len(actionNames):
+		return []byte(actionNames[a]), nil
+	}
+	return nil, fmt.Errorf("unknown action %d", a)
 }
 
 // CustomRule is a user-written rule.

@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -16,11 +17,46 @@ import (
 type Action uint8
 
 const (
-	ActionKeep      Action = iota // keep every record
-	ActionKeepRatio               // keep a fraction, consistently with trace sampling
-	ActionRateLimit               // keep at most a rate per key
-	ActionDrop                    // drop every record
+	// ActionNone is a rule without an action: configurations refuse it, and the engine
+	// keeps what such a rule matches rather than dropping data nobody asked to drop.
+	ActionNone      Action = iota
+	ActionKeep             // keep every record
+	ActionKeepRatio        // keep a fraction, consistently with trace sampling
+	ActionRateLimit        // keep at most a rate per key
+	ActionDrop             // drop every record
 )
+
+var actionNames = [...]string{"", "keep", "keep_ratio", "rate_limit", "drop"}
+
+// ActionChoices is what a configuration may name, for error messages.
+const ActionChoices = "keep, keep_ratio, rate_limit or drop"
+
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return "action(" + strconv.Itoa(int(a)) + ")"
+}
+
+// UnmarshalText lets a configuration hold an Action: keep, keep_ratio, rate_limit or
+// drop, and the empty string as ActionNone so that MarshalText's output reads back.
+func (a *Action) UnmarshalText(text []byte) error {
+	for i, n := range actionNames {
+		if n == string(text) {
+			*a = Action(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown action %q (want %s)", text, ActionChoices)
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (a Action) MarshalText() ([]byte, error) {
+	if int(a) < len(actionNames) {
+		return []byte(actionNames[a]), nil
+	}
+	return nil, fmt.Errorf("unknown action %d", a)
+}
 
 // Tristate is a yes/no condition that may be left out.
 type Tristate uint8
@@ -279,7 +315,7 @@ func (e *Engine) Decide(res pcommon.Resource, scope pcommon.InstrumentationScope
 		if !r.Match.matches(res, scope, lr, sev) {
 			continue
 		}
-		if r.Action == ActionKeep {
+		if r.Action == ActionKeep || r.Action == ActionNone {
 			return Decision{Keep: true, Reason: ReasonKeep, Rule: i}
 		}
 		if !r.DropProtected && e.ProtectedSeverity != 0 && sev >= e.ProtectedSeverity {

@@ -1,6 +1,7 @@
 package semconv
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -19,7 +20,37 @@ const (
 	// ModeAdd keeps it next to the current one, for dashboards and alerts that still
 	// query the old name during a migration.
 	ModeAdd
+
+	numModes
 )
+
+var modeNames = [numModes]string{"replace", "add"}
+
+func (m Mode) String() string {
+	if m < 0 || m >= numModes {
+		return "unknown"
+	}
+	return modeNames[m]
+}
+
+// UnmarshalText lets a configuration hold a Mode: replace or add.
+func (m *Mode) UnmarshalText(text []byte) error {
+	for i, n := range modeNames {
+		if n == string(text) {
+			*m = Mode(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown mode %q (want replace or add)", text)
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (m Mode) MarshalText() ([]byte, error) {
+	if m < 0 || m >= numModes {
+		return nil, fmt.Errorf("unknown mode %d", int(m))
+	}
+	return []byte(modeNames[m]), nil
+}
 
 // DefaultProvenanceKey is the attribute that lists, on each resource, span and log record,
 // the legacy keys that were converted there. It is a string array; a value already present

@@ -1,6 +1,8 @@
 package semconv
 
 import (
+	"fmt"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -31,6 +33,28 @@ func (s Source) String() string {
 		return "unknown"
 	}
 	return sourceNames[s]
+}
+
+// SourceChoices is what a configuration may name, for error messages.
+const SourceChoices = "otel_semconv, opentracing, jaeger or zipkin"
+
+// UnmarshalText lets a configuration hold a Source by its name.
+func (s *Source) UnmarshalText(text []byte) error {
+	for i, n := range sourceNames {
+		if n == string(text) {
+			*s = Source(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown source %q (want %s)", text, SourceChoices)
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (s Source) MarshalText() ([]byte, error) {
+	if s < 0 || s >= numSources {
+		return nil, fmt.Errorf("unknown source %d", int(s))
+	}
+	return []byte(sourceNames[s]), nil
 }
 
 // Sources lists every Source, in the order of their values.
