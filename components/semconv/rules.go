@@ -107,9 +107,8 @@ type Rule struct {
 	// Note explains conditions and value conversions, for the mapping table.
 	Note string
 
-	// convert returns the attributes to write; ok=false leaves the legacy attribute alone
-	// (its value is not one the rule understands).
-	convert func(v pcommon.Value, t *target) (out []output, ok bool)
+	// convert returns the attributes to write.
+	convert converter
 }
 
 type output struct {
