@@ -1,7 +1,6 @@
 package sampling
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	otelsampling "github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Action is what a rule does with the records it matches.
@@ -29,7 +30,7 @@ const (
 var actionNames = [...]string{"", "keep", "keep_ratio", "rate_limit", "drop"}
 
 // ActionChoices is what a configuration may name, for error messages.
-const ActionChoices = "keep, keep_ratio, rate_limit or drop"
+var ActionChoices = enumtext.Choices(actionNames[:])
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
@@ -40,22 +41,14 @@ func (a Action) String() string {
 
 // UnmarshalText lets a configuration hold an Action: keep, keep_ratio, rate_limit or
 // drop, and the empty string as ActionNone so that MarshalText's output reads back.
-func (a *Action) UnmarshalText(text []byte) error {
-	for i, n := range actionNames {
-		if n == string(text) {
-			*a = Action(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown action %q (want %s)", text, ActionChoices)
+func (a *Action) UnmarshalText(text []byte) (err error) {
+	*a, err = enumtext.Parse[Action]("action", actionNames[:], text)
+	return err
 }
 
 // MarshalText writes the name UnmarshalText reads.
 func (a Action) MarshalText() ([]byte, error) {
-	if int(a) < len(actionNames) {
-		return []byte(actionNames[a]), nil
-	}
-	return nil, fmt.Errorf("unknown action %d", a)
+	return enumtext.Marshal("action", actionNames[:], a)
 }
 
 // Tristate is a yes/no condition that may be left out.

@@ -1,7 +1,6 @@
 package semconv
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -9,6 +8,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Mode says what happens to a legacy attribute once its current form is written.
@@ -34,22 +35,14 @@ func (m Mode) String() string {
 }
 
 // UnmarshalText lets a configuration hold a Mode: replace or add.
-func (m *Mode) UnmarshalText(text []byte) error {
-	for i, n := range modeNames {
-		if n == string(text) {
-			*m = Mode(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown mode %q (want replace or add)", text)
+func (m *Mode) UnmarshalText(text []byte) (err error) {
+	*m, err = enumtext.Parse[Mode]("mode", modeNames[:], text)
+	return err
 }
 
 // MarshalText writes the name UnmarshalText reads.
 func (m Mode) MarshalText() ([]byte, error) {
-	if m < 0 || m >= numModes {
-		return nil, fmt.Errorf("unknown mode %d", int(m))
-	}
-	return []byte(modeNames[m]), nil
+	return enumtext.Marshal("mode", modeNames[:], m)
 }
 
 // DefaultProvenanceKey is the attribute that lists, on each resource, span and log record,

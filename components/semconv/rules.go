@@ -1,10 +1,10 @@
 package semconv
 
 import (
-	"fmt"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Source says which legacy convention a rule comes from. It is the `source` attribute of the
@@ -36,25 +36,17 @@ func (s Source) String() string {
 }
 
 // SourceChoices is what a configuration may name, for error messages.
-const SourceChoices = "otel_semconv, opentracing, jaeger or zipkin"
+var SourceChoices = enumtext.Choices(sourceNames[:])
 
 // UnmarshalText lets a configuration hold a Source by its name.
-func (s *Source) UnmarshalText(text []byte) error {
-	for i, n := range sourceNames {
-		if n == string(text) {
-			*s = Source(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown source %q (want %s)", text, SourceChoices)
+func (s *Source) UnmarshalText(text []byte) (err error) {
+	*s, err = enumtext.Parse[Source]("source", sourceNames[:], text)
+	return err
 }
 
 // MarshalText writes the name UnmarshalText reads.
 func (s Source) MarshalText() ([]byte, error) {
-	if s < 0 || s >= numSources {
-		return nil, fmt.Errorf("unknown source %d", int(s))
-	}
-	return []byte(sourceNames[s]), nil
+	return enumtext.Marshal("source", sourceNames[:], s)
 }
 
 // Sources lists every Source, in the order of their values.
