@@ -337,3 +337,20 @@ func TestOnlyEnabledDetectorsArmBytes(t *testing.T) {
 	}
 	assert.Equal(t, "%@", string(armed))
 }
+
+// A configuration holds an Action by name: what ParseAction accepts, and the empty string
+// for "no action of its own", which is also what MarshalText writes for it. "none" is not
+// a name a configuration may use.
+func TestActionText(t *testing.T) {
+	for _, a := range []Action{ActionNone, ActionMask, ActionPartial, ActionHash, ActionDelete, ActionDrop} {
+		text, err := a.MarshalText()
+		require.NoError(t, err)
+		var back Action
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, a, back, "%q", text)
+	}
+	var a Action
+	assert.EqualError(t, a.UnmarshalText([]byte("none")), `unknown action "none" (want mask, partial, hash, delete or drop)`)
+	_, err := Action(9).MarshalText()
+	assert.EqualError(t, err, "unknown action 9")
+}
