@@ -1,9 +1,6 @@
 package datadog
 
 import (
-	"cmp"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -120,8 +117,4 @@ func spanAttrRaw(a *Attr) (string, any) {
 		}
 	}
 	return key, attrRaw(a)
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	return slices.SortedFunc(maps.Keys(m), cmp.Compare[string])
 }

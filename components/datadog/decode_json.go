@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -100,17 +102,17 @@ func (d *decoder) decodeJSON(b []byte, emit emitFunc) error {
 			s.TraceID, s.TraceIDHigh = uint64(js.TraceID), uint64(js.TraceIDHigh)
 			s.SpanID, s.ParentID = uint64(js.SpanID), uint64(js.ParentID)
 			s.Start, s.Duration, s.Error = int64(js.Start), int64(js.Duration), js.Error != 0
-			for _, k := range sortedKeys(js.Meta) {
+			for _, k := range slices.Sorted(maps.Keys(js.Meta)) {
 				s.addStr(k, js.Meta[k])
 			}
-			for _, k := range sortedKeys(js.Metrics) {
+			for _, k := range slices.Sorted(maps.Keys(js.Metrics)) {
 				s.addNum(k, js.Metrics[k])
 			}
 			for _, jl := range js.SpanLinks {
 				l := s.newLink()
 				l.TraceID, l.TraceIDHigh, l.SpanID = uint64(jl.TraceID), uint64(jl.TraceIDHigh), uint64(jl.SpanID)
 				l.Tracestate, l.Flags = jl.Tracestate, uint32(jl.Flags)
-				for _, k := range sortedKeys(jl.Attributes) {
+				for _, k := range slices.Sorted(maps.Keys(jl.Attributes)) {
 					s.bud.appendAttr(&l.Attrs, Attr{Key: k, Type: AttrString, Str: jl.Attributes[k]})
 				}
 			}

@@ -1,7 +1,9 @@
 package datadog
 
 import (
+	"maps"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -134,7 +136,7 @@ func TestSpanNameFromOperation(t *testing.T) {
 func TestSpanKindAndErrors(t *testing.T) {
 	mk := func(typ string, meta map[string]string, isErr bool) mpw {
 		w := mpw(nil).arr(1).arr(1).map_(4).str("span_id").uint_(1).str("type").str(typ).str("error").bool_(isErr).str("meta").map_(len(meta))
-		for _, k := range sortedKeys(meta) {
+		for _, k := range slices.Sorted(maps.Keys(meta)) {
 			w = w.str(k).str(meta[k])
 		}
 		return w

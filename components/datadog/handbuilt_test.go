@@ -3,9 +3,11 @@ package datadog
 import (
 	"encoding/json"
 	"flag"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -84,12 +86,12 @@ func TestGenerateHandbuilt(t *testing.T) {
 				any_(s["trace_id"]).any_(s["span_id"]).any_(s["parent_id"]).any_(s["start"]).any_(s["duration"]).any_(s["error"])
 			meta := s["meta"].(map[string]any)
 			tracesW = tracesW.map_(len(meta))
-			for _, k := range sortedKeys(meta) {
+			for _, k := range slices.Sorted(maps.Keys(meta)) {
 				tracesW = tracesW.uint_(ref(k)).uint_(ref(meta[k].(string)))
 			}
 			metrics := s["metrics"].(map[string]any)
 			tracesW = tracesW.map_(len(metrics))
-			for _, k := range sortedKeys(metrics) {
+			for _, k := range slices.Sorted(maps.Keys(metrics)) {
 				tracesW = tracesW.uint_(ref(k)).any_(metrics[k])
 			}
 			tracesW = tracesW.uint_(ref(s["type"].(string)))

@@ -3,6 +3,8 @@ package datadog
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -67,7 +69,7 @@ func appendMetaLinks(js string, dst ptrace.SpanLinkSlice) bool {
 		l.SetSpanID(spanID(span))
 		l.TraceState().FromRaw(ml.Tracestate)
 		l.SetFlags(linkFlags(ml.Flags))
-		for _, k := range sortedKeys(ml.Attributes) {
+		for _, k := range slices.Sorted(maps.Keys(ml.Attributes)) {
 			l.Attributes().PutStr(k, ml.Attributes[k])
 		}
 	}
@@ -92,7 +94,7 @@ func appendMetaEvents(js string, dst ptrace.SpanEventSlice) bool {
 		e := dst.AppendEmpty()
 		e.SetName(me.Name)
 		e.SetTimestamp(pcommon.Timestamp(me.TimeUnixNano))
-		for _, k := range sortedKeys(me.Attributes) {
+		for _, k := range slices.Sorted(maps.Keys(me.Attributes)) {
 			putJSONValue(e.Attributes().PutEmpty(k), me.Attributes[k], 0)
 		}
 	}
@@ -126,7 +128,7 @@ func putJSONValue(dst pcommon.Value, v any, depth int) {
 			return
 		}
 		m := dst.SetEmptyMap()
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			putJSONValue(m.PutEmpty(k), t[k], depth+1)
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,7 +353,7 @@ func sortMap(m pcommon.Map) {
 		return
 	}
 	raw := m.AsRaw()
-	keys := sortedKeys(raw)
+	keys := slices.Sorted(maps.Keys(raw))
 	tmp := pcommon.NewMap()
 	m.CopyTo(tmp)
 	m.Clear()

@@ -3,10 +3,12 @@ package datadog
 import (
 	"encoding/binary"
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,7 +114,7 @@ func (w mpw) any_(v any) mpw {
 		return w
 	case map[string]any:
 		w = w.map_(len(t))
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			w = w.str(k).any_(t[k])
 		}
 		return w

@@ -1,7 +1,8 @@
 package parity
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,7 +184,7 @@ func CompareTrace(id pcommon.TraceID, left ptrace.Traces, leftFound bool, right 
 	}
 	res.LeftSpans, res.RightSpans = left.SpanCount(), right.SpanCount()
 	l, r := views(left, &opts), views(right, &opts)
-	for _, key := range sortedKeys(l) {
+	for _, key := range slices.Sorted(maps.Keys(l)) {
 		lv := l[key]
 		rv, ok := r[key]
 		if !ok {
@@ -192,7 +193,7 @@ func CompareTrace(id pcommon.TraceID, left ptrace.Traces, leftFound bool, right 
 		}
 		res.Differences = append(res.Differences, compareSpans(lv, rv, &opts)...)
 	}
-	for _, key := range sortedKeys(r) {
+	for _, key := range slices.Sorted(maps.Keys(r)) {
 		if _, ok := l[key]; !ok {
 			res.SpansMissingLeft = append(res.SpansMissingLeft, r[key].ref)
 		}
@@ -217,7 +218,7 @@ func compareSpans(l, r *spanView, opts *CompareOptions) []Difference {
 	if l.status != r.status {
 		add("status", l.status, r.status)
 	}
-	for _, k := range sortedKeys(l.attrs) {
+	for _, k := range slices.Sorted(maps.Keys(l.attrs)) {
 		rv, ok := r.attrs[k]
 		switch {
 		case !ok:
@@ -226,7 +227,7 @@ func compareSpans(l, r *spanView, opts *CompareOptions) []Difference {
 			add(k, l.attrs[k], rv)
 		}
 	}
-	for _, k := range sortedKeys(r.attrs) {
+	for _, k := range slices.Sorted(maps.Keys(r.attrs)) {
 		if _, ok := l.attrs[k]; !ok {
 			add(k, absent, r.attrs[k])
 		}
@@ -235,15 +236,6 @@ func compareSpans(l, r *spanView, opts *CompareOptions) []Difference {
 }
 
 const absent = "(absent)"
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // ignored matches key against patterns where `*` stands for any run of characters.
 func ignored(key string, patterns []string) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,10 +16,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
-
-// maxResponseBytes bounds what is read from a query API: a trace is never that large, a
-// misdirected URL (a UI's index page, a proxy's error page) might be.
-const maxResponseBytes = 256 << 20
 
 // Jaeger reads traces through Jaeger's HTTP query API (`/api/traces/{id}`, the API its UI
 // uses; Jaeger v1 and v2 serve it on 16686).
@@ -77,32 +72,10 @@ type jaegerTag struct {
 	Value json.RawMessage `json:"value"`
 }
 
-func (j *Jaeger) get(ctx context.Context, path string, query url.Values) (body []byte, status int, err error) {
-	u := j.BaseURL + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := j.Client.Do(req)
-	if err != nil {
-		return nil, 0, fmt.Errorf("GET %s: %w", u, err)
-	}
-	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("GET %s: reading the response: %w", u, err)
-	}
-	return body, resp.StatusCode, nil
-}
-
 // Fetch implements Source.
 func (j *Jaeger) Fetch(ctx context.Context, id pcommon.TraceID) (ptrace.Traces, bool, error) {
-	path := "/api/traces/" + traceIDHex(id)
-	body, status, err := j.get(ctx, path, nil)
+	path := "/api/traces/" + id.String()
+	body, status, _, err := getJSON(ctx, j.Client, j.BaseURL, path, nil)
 	if err != nil {
 		return ptrace.Traces{}, false, err
 	}
@@ -142,7 +115,7 @@ func (j *Jaeger) Sample(ctx context.Context, n int, q SampleQuery) ([]pcommon.Tr
 		"end":     {strconv.FormatInt(end.UnixMicro(), 10)},
 		"limit":   {strconv.Itoa(n)},
 	}
-	body, status, err := j.get(ctx, "/api/traces", query)
+	body, status, _, err := getJSON(ctx, j.Client, j.BaseURL, "/api/traces", query)
 	if err != nil {
 		return nil, err
 	}
@@ -312,32 +285,6 @@ func jsonInt(v any) (int64, error) {
 		return strconv.ParseInt(x, 10, 64)
 	}
 	return 0, fmt.Errorf("type int64 with value %v", v)
-}
-
-func snippet(b []byte) string {
-	const max = 200
-	if len(b) > max {
-		return string(b[:max]) + "..."
-	}
-	return string(b)
-}
-
-func traceIDHex(id pcommon.TraceID) string { return id.String() }
-
-func appendUnique(ids []pcommon.TraceID, id pcommon.TraceID) []pcommon.TraceID {
-	for _, x := range ids {
-		if x == id {
-			return ids
-		}
-	}
-	return append(ids, id)
-}
-
-func limitIDs(ids []pcommon.TraceID, n int) []pcommon.TraceID {
-	if n > 0 && len(ids) > n {
-		return ids[:n]
-	}
-	return ids
 }
 
 // JaegerQueryJSONToTraces decodes a Jaeger query API response ({"data": [trace, ...]}, as

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,32 +22,10 @@ type Zipkin struct {
 
 func (z *Zipkin) String() string { return "zipkin " + z.BaseURL }
 
-func (z *Zipkin) get(ctx context.Context, path string, query url.Values) ([]byte, int, string, error) {
-	u := z.BaseURL + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, u, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := z.Client.Do(req)
-	if err != nil {
-		return nil, 0, u, fmt.Errorf("GET %s: %w", u, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	if err != nil {
-		return nil, resp.StatusCode, u, fmt.Errorf("GET %s: reading the response: %w", u, err)
-	}
-	return body, resp.StatusCode, u, nil
-}
-
 // Fetch implements Source. The spans go through contrib's Zipkin v2 JSON translator, the
 // one the zipkin receiver uses (string tags stay strings, as the receiver's default).
 func (z *Zipkin) Fetch(ctx context.Context, id pcommon.TraceID) (ptrace.Traces, bool, error) {
-	body, status, u, err := z.get(ctx, "/api/v2/trace/"+traceIDHex(id), nil)
+	body, status, u, err := getJSON(ctx, z.Client, z.BaseURL, "/api/v2/trace/"+id.String(), nil)
 	if err != nil {
 		return ptrace.Traces{}, false, err
 	}
@@ -75,7 +52,7 @@ func (z *Zipkin) Sample(ctx context.Context, n int, q SampleQuery) ([]pcommon.Tr
 	if q.Service != "" {
 		query.Set("serviceName", q.Service)
 	}
-	body, status, u, err := z.get(ctx, "/api/v2/traces", query)
+	body, status, u, err := getJSON(ctx, z.Client, z.BaseURL, "/api/v2/traces", query)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,9 @@ func (a Action) String() string {
 	return "action(" + strconv.Itoa(int(a)) + ")"
 }
 
+// ActionChoices is what a configuration may name, for error messages.
+const ActionChoices = "mask, partial, hash, delete or drop"
+
 // ParseAction parses mask, partial, hash, delete or drop.
 func ParseAction(s string) (Action, error) {
 	for i, n := range actionNames {
@@ -49,7 +52,34 @@ func ParseAction(s string) (Action, error) {
 			return Action(i), nil
 		}
 	}
-	return ActionNone, fmt.Errorf("unknown action %q (want mask, partial, hash, delete or drop)", s)
+	return ActionNone, fmt.Errorf("unknown action %q (want %s)", s, ActionChoices)
+}
+
+// UnmarshalText lets a configuration hold an Action: it accepts what ParseAction accepts,
+// and the empty string as ActionNone (no action of its own) so that MarshalText's output
+// reads back.
+func (a *Action) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*a = ActionNone
+		return nil
+	}
+	parsed, err := ParseAction(string(text))
+	if err != nil {
+		return err
+	}
+	*a = parsed
+	return nil
+}
+
+// MarshalText writes the name ParseAction reads; ActionNone is the empty string.
+func (a Action) MarshalText() ([]byte, error) {
+	switch {
+	case a == ActionNone:
+		return nil, nil
+	case int(a) < len(actionNames):
+		return []byte(actionNames[a]), nil
+	}
+	return nil, fmt.Errorf("unknown action %d", a)
 }
 
 // CustomRule is a user-written rule.
@@ -132,13 +162,15 @@ type customRule struct {
 
 // Engine redacts strings. It is immutable after New and safe for concurrent use.
 type Engine struct {
-	rules    []Rule
-	ruleOf   [numDetectors]int
-	trig     [256]bool
-	mask     string
-	keepLast int
-	hmacPool *sync.Pool
-	custom   []customRule
+	rules  []Rule
+	ruleOf [numDetectors]int
+	// triggersAt[c] has bit m set when matcher m is armed at byte c (from the triggers
+	// table), and escapeBit for '%'; the scan passes over bytes whose entry is 0.
+	triggersAt [256]uint32
+	mask       string
+	keepLast   int
+	hmacPool   *sync.Pool
+	custom     []customRule
 }
 
 var builtinValidators = map[string]func(string) bool{
@@ -409,24 +441,23 @@ func (e *Engine) redact(s string, st *Stats, fs *[]Finding) (string, Action) {
 	wordStart := -1
 	for i := 0; i < n; {
 		c := s[i]
-		if !e.trig[c] {
+		armed := e.triggersAt[c]
+		if armed == 0 {
 			i++
 			continue
 		}
-		var start, end, rule int
+		var m match
 		if isWord(c) {
 			if i > 0 && isWord(s[i-1]) && i != wordStart {
 				i = skipWord(s, i)
 				continue
 			}
-			start, end, rule = e.matchWordStart(s, i)
-			if rule < 0 {
+			if m = e.matchAt(s, i, last, armed); m.rule < 0 {
 				i = skipWord(s, i)
 				continue
 			}
 		} else {
-			start, end, rule = e.matchPunct(s, i, last)
-			if rule < 0 {
+			if m = e.matchAt(s, i, last, armed); m.rule < 0 {
 				if c == '%' && i+2 < n && isHex(s[i+1]) && isHex(s[i+2]) {
 					i += 3
 					wordStart = i
@@ -436,6 +467,7 @@ func (e *Engine) redact(s string, st *Stats, fs *[]Finding) (string, Action) {
 				continue
 			}
 		}
+		start, end, rule := m.start, m.end, m.rule
 		if out == nil {
 			out = make([]byte, 0, n+len(e.mask))
 		}

@@ -307,3 +307,48 @@ func TestRedactFindings(t *testing.T) {
 	assert.NotNil(t, fs)
 	assert.Empty(t, fs)
 }
+
+// Every matcher is reached through exactly one row of the trigger table: that row says
+// which bytes arm it and which detector its matches belong to.
+func TestTriggerTableHasOneRowPerMatcher(t *testing.T) {
+	rows := map[matcher]int{}
+	for _, tr := range triggers {
+		rows[tr.matcher]++
+		assert.NotEmpty(t, tr.detectors, "matcher %d", tr.matcher)
+		assert.NotEmpty(t, tr.bytes, "matcher %d", tr.matcher)
+	}
+	for m := range numMatchers {
+		assert.Equal(t, 1, rows[m], "matcher %d", m)
+	}
+}
+
+// A detector that is off arms no byte of its own: with only email on, the scan stops at
+// '@' (and '%', which may hide one) and nowhere else.
+func TestOnlyEnabledDetectorsArmBytes(t *testing.T) {
+	e, err := New(Config{Include: []string{"email"}})
+	require.NoError(t, err)
+	var armed []byte
+	for c := range 256 {
+		if e.triggersAt[c] != 0 {
+			armed = append(armed, byte(c))
+		}
+	}
+	assert.Equal(t, "%@", string(armed))
+}
+
+// A configuration holds an Action by name: what ParseAction accepts, and the empty string
+// for "no action of its own", which is also what MarshalText writes for it. "none" is not
+// a name a configuration may use.
+func TestActionText(t *testing.T) {
+	for _, a := range []Action{ActionNone, ActionMask, ActionPartial, ActionHash, ActionDelete, ActionDrop} {
+		text, err := a.MarshalText()
+		require.NoError(t, err)
+		var back Action
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, a, back, "%q", text)
+	}
+	var a Action
+	assert.EqualError(t, a.UnmarshalText([]byte("none")), `unknown action "none" (want mask, partial, hash, delete or drop)`)
+	_, err := Action(9).MarshalText()
+	assert.EqualError(t, err, "unknown action 9")
+}

@@ -2,45 +2,45 @@ package pii
 
 // Numeric detectors: payment cards, US SSNs, phone numbers, IP addresses.
 
-// matchNumber runs at a digit that starts a word. It returns the end of the longest
-// numeric detector match, or 0.
-func (e *Engine) matchNumber(s string, i int) (int, detector) {
+// matchNumber runs at a digit that starts a word. It returns the bounds of the longest
+// numeric detector match (end 0 when there is none) and its detector.
+func (e *Engine) matchNumber(s string, i int) (int, int, detector) {
 	// Inside a dotted or dashed number (a version, a date, an id): the sequence as a whole
 	// was already tried at its first digit.
 	if i > 1 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == ':') && isDigit(s[i-2]) {
-		return 0, 0
+		return 0, 0, 0
 	}
 	// After '/', only a date or fraction ("12/25/2024") continues a number; a URL path
 	// segment such as "/v1/4111..." does not, so a card in a path is still found.
 	if i > 1 && s[i-1] == '/' && numericSegmentBefore(s, i-1) {
-		return 0, 0
+		return 0, 0, 0
 	}
 	if e.on(dCard) {
 		if end := matchCard(s, i); end > 0 {
-			return end, dCard
+			return i, end, dCard
 		}
 	}
 	// "ORD-415-555-2671" is an order id, not a phone number or SSN.
 	glued := i > 1 && s[i-1] == '-' && isAlnum(s[i-2])
 	if e.on(dSSN) && !glued {
 		if end := matchSSN(s, i); end > 0 {
-			return end, dSSN
+			return i, end, dSSN
 		}
 	}
 	if e.on(dPhone) && !glued {
 		if end := matchNANP(s, i); end > 0 {
-			return end, dPhone
+			return i, end, dPhone
 		}
 		if end := matchNationalPhone(s, i); end > 0 {
-			return end, dPhone
+			return i, end, dPhone
 		}
 	}
 	if e.on(dIPv4) {
 		if end := matchIPv4(s, i); end > 0 {
-			return end, dIPv4
+			return i, end, dIPv4
 		}
 	}
-	return 0, 0
+	return 0, 0, 0
 }
 
 // numericSegmentBefore reports whether the characters before the separator at sep are

@@ -1,6 +1,10 @@
 package pii
 
-import "strings"
+import (
+	"math/bits"
+	"slices"
+	"strings"
+)
 
 // Byte classes. Everything here is ASCII: multi-byte UTF-8 sequences never contain bytes
 // below 0x80, so they are never mistaken for the start of a match.
@@ -34,224 +38,202 @@ func runOf(s string, i int, f func(byte) bool) int {
 // wordEnd: a match ending at j must not be glued to a following word character.
 func wordEnd(s string, j int) bool { return j >= len(s) || !isWord(s[j]) }
 
+// match is what the scanner found at one position: s[start:end] is redacted by
+// e.rules[rule]. rule is -1 when nothing matched.
+type match struct {
+	start, end int
+	rule       int
+}
+
+// matcher names the hand-written matcher a trigger runs. Where several are armed at one
+// byte they are tried in this order. matchAt dispatches with a switch of direct calls over
+// a per-byte bit set rather than through function values or a list: it runs at every
+// trigger byte, where either measurably slows the scan.
+type matcher uint8
+
+const (
+	matchesNumber matcher = iota // card, SSN, phone, IPv4: the longest wins
+	matchesAWSKeyID
+	matchesGCPKey
+	matchesJWT
+	matchesGitHub
+	matchesGitLab
+	matchesSlack
+	matchesSlackWebhook
+	matchesStripe
+	matchesAuth
+	matchesIBAN
+	matchesIPv6
+	matchesEmail
+	matchesURLCreds
+	matchesAssignment
+	matchesIPv6Compressed
+	matchesE164
+	matchesParenPhone
+	matchesPEM
+	matchesEscapedE164
+	matchesEscapedEmail
+	matchesEscapedAssignment
+
+	numMatchers
+)
+
+// escapeBit, in the per-byte bit set (Engine.triggersAt), stops the scan at '%' whatever
+// the detectors: a URL escape ("%3D", "%40", "%20") can hide a word boundary, and the
+// scanner decodes it in place (see Engine.redact). The bits below it are the matchers.
+const escapeBit = 1 << 31
+
+const _ = uint(31 - numMatchers) // every matcher has a bit below escapeBit
+
+// trigger is one way a detector's match is found: the bytes it begins at (or, for '@',
+// '=' and ':', is anchored on) and the matcher to run there.
+type trigger struct {
+	// detectors: the trigger is armed when any of them is on. A match is the first
+	// one's unless the matcher reports another (numbers, assignments).
+	detectors []detector
+	bytes     string
+	matcher   matcher
+}
+
+const (
+	digits     = "0123456789"
+	upper      = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	hexLetters = "abcdefABCDEF"
+)
+
+// triggers is the one byte -> detector table: the engine's trigger bytes and the matchers
+// tried at each byte both come from it.
+var triggers = []trigger{
+	// Word starts (a letter or digit at a word boundary).
+	{[]detector{dCard, dSSN, dPhone, dIPv4}, digits, matchesNumber},
+	{[]detector{dAWSKeyID}, "A", matchesAWSKeyID},
+	{[]detector{dGCPKey}, "A", matchesGCPKey},
+	{[]detector{dJWT}, "e", matchesJWT},
+	{[]detector{dGitHub}, "g", matchesGitHub},
+	{[]detector{dGitLab}, "g", matchesGitLab},
+	{[]detector{dSlack}, "x", matchesSlack},
+	{[]detector{dSlack}, "h", matchesSlackWebhook},
+	{[]detector{dStripe}, "srw", matchesStripe},
+	{[]detector{dAuth}, "Bb", matchesAuth},
+	{[]detector{dIBAN}, upper, matchesIBAN},
+	{[]detector{dIPv6}, digits + hexLetters, matchesIPv6},
+	// Punctuation.
+	{[]detector{dEmail}, "@", matchesEmail},
+	{[]detector{dURLCreds}, ":", matchesURLCreds},
+	{[]detector{dSecretKV, dAWSSecret}, "=:", matchesAssignment},
+	{[]detector{dIPv6}, ":", matchesIPv6Compressed},
+	{[]detector{dPhone}, "+", matchesE164},
+	{[]detector{dPhone}, "(", matchesParenPhone},
+	{[]detector{dPEM}, "-", matchesPEM},
+	// A URL escape ("%2B", "%40", "%3D") can hide a '+', an '@' or an operator.
+	{[]detector{dPhone}, "%", matchesEscapedE164},
+	{[]detector{dEmail}, "%", matchesEscapedEmail},
+	{[]detector{dSecretKV, dAWSSecret}, "%", matchesEscapedAssignment},
+}
+
+// matcherDetector is the detector a match of each matcher belongs to, unless the matcher
+// reports one (numbers, assignments). It has a slot per bit of Engine.triggersAt.
+var matcherDetector = func() (out [32]detector) {
+	for _, t := range triggers {
+		out[t.matcher] = t.detectors[0]
+	}
+	return out
+}()
+
+// buildTriggers arms the triggers of the enabled detectors.
 func (e *Engine) buildTriggers() {
-	t := &e.trig
-	set := func(chars string) {
-		for i := 0; i < len(chars); i++ {
-			t[chars[i]] = true
+	for _, t := range triggers {
+		if !slices.ContainsFunc(t.detectors, e.on) {
+			continue
+		}
+		for i := 0; i < len(t.bytes); i++ {
+			e.triggersAt[t.bytes[i]] |= 1 << t.matcher
 		}
 	}
-	const digits = "0123456789"
-	if e.on(dCard) || e.on(dSSN) || e.on(dPhone) || e.on(dIPv4) || e.on(dIPv6) {
-		set(digits)
-	}
-	if e.on(dIBAN) {
-		set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-	}
-	if e.on(dIPv6) {
-		set("abcdefABCDEF:")
-	}
-	if e.on(dAWSKeyID) || e.on(dGCPKey) {
-		set("A")
-	}
-	if e.on(dJWT) {
-		set("e")
-	}
-	if e.on(dGitHub) || e.on(dGitLab) {
-		set("g")
-	}
-	if e.on(dSlack) {
-		set("xh")
-	}
-	if e.on(dStripe) {
-		set("srw")
-	}
-	if e.on(dAuth) {
-		set("Bb")
-	}
-	if e.on(dEmail) {
-		set("@")
-	}
-	if e.on(dSecretKV) || e.on(dAWSSecret) {
-		set("=:")
-	}
-	if e.on(dURLCreds) {
-		set(":")
-	}
-	if e.on(dPhone) {
-		set("+(")
-	}
-	if e.on(dPEM) {
-		set("-")
-	}
-	// A URL escape ("%3D", "%40", "%20") can hide an operator, an '@' or a word boundary:
-	// the scanner decodes it in place (see Engine.redact).
-	set("%")
+	e.triggersAt['%'] |= escapeBit
 }
 
-// matchWordStart tries the detectors that begin at a word boundary with a letter or digit.
-func (e *Engine) matchWordStart(s string, i int) (int, int, int) {
-	c := s[i]
-	if isDigit(c) {
-		if end, d := e.matchNumber(s, i); end > 0 {
-			return i, end, e.ruleOf[d]
-		}
-		if e.on(dIPv6) {
-			if end := matchIPv6(s, i); end > 0 {
-				return i, end, e.ruleOf[dIPv6]
+// matchAt runs the matchers armed for s[i] (armed is e.triggersAt[s[i]]), in matcher
+// order, and returns the first match
+// (rule -1 when there is none). Numbers and assignments report their detector; both only
+// report enabled ones. floor is the end of the previous match, which look-behind (the
+// local part of an email, the key of key=value) never crosses.
+func (e *Engine) matchAt(s string, i, floor int, armed uint32) match {
+	for armed &^= escapeBit; armed != 0; armed &= armed - 1 {
+		m := matcher(bits.TrailingZeros32(armed))
+		start, end := i, 0
+		switch m {
+		case matchesNumber:
+			if st, en, d := e.matchNumber(s, i); en > 0 {
+				return match{start: st, end: en, rule: e.ruleOf[d]}
 			}
-		}
-		return 0, 0, -1
-	}
-	var end int
-	var d detector
-	switch c {
-	case 'A':
-		if e.on(dAWSKeyID) {
-			if end = matchAWSKeyID(s, i); end > 0 {
-				d = dAWSKeyID
-				break
+		case matchesAWSKeyID:
+			end = matchAWSKeyID(s, i)
+		case matchesGCPKey:
+			end = matchGCPKey(s, i)
+		case matchesJWT:
+			end = matchJWT(s, i)
+		case matchesGitHub:
+			end = matchGitHub(s, i)
+		case matchesGitLab:
+			end = matchGitLab(s, i)
+		case matchesSlack:
+			end = matchSlack(s, i)
+		case matchesSlackWebhook:
+			start, end = matchSlackWebhook(s, i)
+		case matchesStripe:
+			end = matchStripe(s, i)
+		case matchesAuth:
+			start, end = matchAuth(s, i)
+		case matchesIBAN:
+			end = matchIBAN(s, i)
+		case matchesIPv6:
+			end = matchIPv6(s, i)
+		case matchesEmail:
+			start, end = matchEmail(s, i, floor)
+		case matchesURLCreds:
+			if strings.HasPrefix(s[i+1:], "//") {
+				start, end = matchURLCreds(s, i)
 			}
-		}
-		if e.on(dGCPKey) {
-			if end = matchGCPKey(s, i); end > 0 {
-				d = dGCPKey
-			}
-		}
-	case 'e':
-		if e.on(dJWT) {
-			if end = matchJWT(s, i); end > 0 {
-				d = dJWT
-			}
-		}
-	case 'g':
-		if e.on(dGitHub) {
-			if end = matchGitHub(s, i); end > 0 {
-				d = dGitHub
-				break
-			}
-		}
-		if e.on(dGitLab) {
-			if end = matchGitLab(s, i); end > 0 {
-				d = dGitLab
-			}
-		}
-	case 'x':
-		if e.on(dSlack) {
-			if end = matchSlack(s, i); end > 0 {
-				d = dSlack
-			}
-		}
-	case 'h':
-		if e.on(dSlack) {
-			if st, en := matchSlackWebhook(s, i); en > 0 {
-				return st, en, e.ruleOf[dSlack]
-			}
-		}
-	case 's', 'r', 'w':
-		if e.on(dStripe) {
-			if end = matchStripe(s, i); end > 0 {
-				d = dStripe
-			}
-		}
-	}
-	if end == 0 && (c == 'B' || c == 'b') && e.on(dAuth) {
-		if st, en := matchAuth(s, i); en > 0 {
-			return st, en, e.ruleOf[dAuth]
-		}
-	}
-	if end == 0 && isUpper(c) && e.on(dIBAN) {
-		if end = matchIBAN(s, i); end > 0 {
-			d = dIBAN
-		}
-	}
-	if end == 0 && isHex(c) && e.on(dIPv6) {
-		if end = matchIPv6(s, i); end > 0 {
-			d = dIPv6
-		}
-	}
-	if end == 0 {
-		return 0, 0, -1
-	}
-	return i, end, e.ruleOf[d]
-}
-
-// matchPunct tries the detectors anchored on punctuation. floor is the end of the previous
-// match: look-behind (the local part of an email, the key of key=value) never crosses it.
-func (e *Engine) matchPunct(s string, i, floor int) (int, int, int) {
-	switch s[i] {
-	case '@':
-		if e.on(dEmail) {
-			if st, en := matchEmail(s, i, floor); en > 0 {
-				return st, en, e.ruleOf[dEmail]
-			}
-		}
-	case '%':
-		c, ok := percentByte(s, i)
-		if !ok {
-			break
-		}
-		if c == '+' && e.on(dPhone) {
-			if en := matchE164At(s, i, 3); en > 0 {
-				return i, en, e.ruleOf[dPhone]
-			}
-		}
-		if c == '@' && e.on(dEmail) {
-			if st, en := matchEmailAt(s, i, 3, floor); en > 0 {
-				return st, en, e.ruleOf[dEmail]
-			}
-		}
-		if (c == '=' || c == ':') && (e.on(dSecretKV) || e.on(dAWSSecret)) {
-			if st, en, d := matchAssignment(s, i, floor, e.mask); en > 0 {
-				r := e.ruleOf[d]
-				if r < 0 {
-					r = e.ruleOf[dSecretKV]
-				}
-				if r >= 0 {
-					return st, en, r
+		case matchesAssignment, matchesEscapedAssignment:
+			if m == matchesEscapedAssignment {
+				if c, ok := percentByte(s, i); !ok || c != '=' && c != ':' {
+					continue
 				}
 			}
-		}
-	case ':', '=':
-		if s[i] == ':' && e.on(dURLCreds) && strings.HasPrefix(s[i+1:], "//") {
-			if st, en := matchURLCreds(s, i); en > 0 {
-				return st, en, e.ruleOf[dURLCreds]
+			// A value that looks like an AWS secret key counts as secret_kv when
+			// aws_secret_key is off.
+			st, en, d := matchAssignment(s, i, floor, e.mask)
+			if !e.on(d) {
+				d = dSecretKV
+			}
+			if en > 0 && e.on(d) {
+				return match{start: st, end: en, rule: e.ruleOf[d]}
+			}
+		case matchesIPv6Compressed:
+			// "::1", "::ffff:...": an address that starts with the compression. A colon
+			// inside an address was passed over with it.
+			if i+1 < len(s) && s[i+1] == ':' && (i == 0 || !isHex(s[i-1]) && s[i-1] != ':') {
+				end = matchIPv6(s, i)
+			}
+		case matchesE164:
+			end = matchE164(s, i)
+		case matchesParenPhone:
+			end = matchParenPhone(s, i)
+		case matchesPEM:
+			end = matchPEM(s, i)
+		case matchesEscapedE164:
+			if c, ok := percentByte(s, i); ok && c == '+' {
+				end = matchE164At(s, i, 3)
+			}
+		case matchesEscapedEmail:
+			if c, ok := percentByte(s, i); ok && c == '@' {
+				start, end = matchEmailAt(s, i, 3, floor)
 			}
 		}
-		if e.on(dSecretKV) || e.on(dAWSSecret) {
-			if st, en, d := matchAssignment(s, i, floor, e.mask); en > 0 {
-				r := e.ruleOf[d]
-				if r < 0 {
-					r = e.ruleOf[dSecretKV]
-				}
-				if r >= 0 {
-					return st, en, r
-				}
-			}
-		}
-		if s[i] == ':' && e.on(dIPv6) && i+1 < len(s) && s[i+1] == ':' && (i == 0 || !isHex(s[i-1]) && s[i-1] != ':') {
-			if en := matchIPv6(s, i); en > 0 {
-				return i, en, e.ruleOf[dIPv6]
-			}
-		}
-	case '+':
-		if e.on(dPhone) {
-			if en := matchE164(s, i); en > 0 {
-				return i, en, e.ruleOf[dPhone]
-			}
-		}
-	case '(':
-		if e.on(dPhone) {
-			if en := matchParenPhone(s, i); en > 0 {
-				return i, en, e.ruleOf[dPhone]
-			}
-		}
-	case '-':
-		if e.on(dPEM) {
-			if en := matchPEM(s, i); en > 0 {
-				return i, en, e.ruleOf[dPEM]
-			}
+		if end > 0 {
+			return match{start: start, end: end, rule: e.ruleOf[matcherDetector[m&31]]}
 		}
 	}
-	return 0, 0, -1
+	return match{rule: -1}
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,10 +251,10 @@ func (b *Builder) labelAttrs(s *profile.Sample) []int32 {
 		return nil
 	}
 	out := make([]int32, 0, len(s.Label)+len(s.NumLabel))
-	for _, k := range sortedKeys(s.Label) {
+	for _, k := range slices.Sorted(maps.Keys(s.Label)) {
 		out = append(out, b.strAttr(k, strings.Join(s.Label[k], ",")))
 	}
-	for _, k := range sortedKeys(s.NumLabel) {
+	for _, k := range slices.Sorted(maps.Keys(s.NumLabel)) {
 		for j, v := range s.NumLabel[k] {
 			unit := ""
 			if units := s.NumUnit[k]; j < len(units) {
@@ -262,15 +264,6 @@ func (b *Builder) labelAttrs(s *profile.Sample) []int32 {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (b *Builder) stack(locs []*profile.Location, locIdx map[*profile.Location]int32) int32 {

@@ -10,17 +10,46 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	otelsampling "github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Action is what a rule does with the records it matches.
 type Action uint8
 
 const (
-	ActionKeep      Action = iota // keep every record
-	ActionKeepRatio               // keep a fraction, consistently with trace sampling
-	ActionRateLimit               // keep at most a rate per key
-	ActionDrop                    // drop every record
+	// ActionNone is a rule without an action: configurations refuse it, and the engine
+	// keeps what such a rule matches rather than dropping data nobody asked to drop.
+	ActionNone      Action = iota
+	ActionKeep             // keep every record
+	ActionKeepRatio        // keep a fraction, consistently with trace sampling
+	ActionRateLimit        // keep at most a rate per key
+	ActionDrop             // drop every record
 )
+
+var actionNames = [...]string{"", "keep", "keep_ratio", "rate_limit", "drop"}
+
+// ActionChoices is what a configuration may name, for error messages.
+var ActionChoices = enumtext.Choices(actionNames[:])
+
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return "action(" + strconv.Itoa(int(a)) + ")"
+}
+
+// UnmarshalText lets a configuration hold an Action: keep, keep_ratio, rate_limit or
+// drop, and the empty string as ActionNone so that MarshalText's output reads back.
+func (a *Action) UnmarshalText(text []byte) (err error) {
+	*a, err = enumtext.Parse[Action]("action", actionNames[:], text)
+	return err
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (a Action) MarshalText() ([]byte, error) {
+	return enumtext.Marshal("action", actionNames[:], a)
+}
 
 // Tristate is a yes/no condition that may be left out.
 type Tristate uint8
@@ -279,7 +308,7 @@ func (e *Engine) Decide(res pcommon.Resource, scope pcommon.InstrumentationScope
 		if !r.Match.matches(res, scope, lr, sev) {
 			continue
 		}
-		if r.Action == ActionKeep {
+		if r.Action == ActionKeep || r.Action == ActionNone {
 			return Decision{Keep: true, Reason: ReasonKeep, Rule: i}
 		}
 		if !r.DropProtected && e.ProtectedSeverity != 0 && sev >= e.ProtectedSeverity {

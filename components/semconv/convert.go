@@ -9,6 +9,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
+// converter turns a legacy attribute's value into the attributes to write; ok=false leaves
+// the legacy attribute alone (its value is not one the rule understands). The named
+// functions below build the converters of the rule table.
+type converter func(v pcommon.Value, t *target) (out []output, ok bool)
+
 func copyOf(v pcommon.Value) pcommon.Value {
 	c := pcommon.NewValueEmpty()
 	v.CopyTo(c)
@@ -17,13 +22,13 @@ func copyOf(v pcommon.Value) pcommon.Value {
 
 func one(key string, val pcommon.Value) []output { return []output{{key: key, val: val}} }
 
-func rename(to string) func(pcommon.Value, *target) ([]output, bool) {
+func rename(to string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		return one(to, copyOf(v)), true
 	}
 }
 
-func strOnly(conv func(pcommon.Value, *target) ([]output, bool)) func(pcommon.Value, *target) ([]output, bool) {
+func strOnly(conv converter) converter {
 	return func(v pcommon.Value, t *target) ([]output, bool) {
 		if v.Type() != pcommon.ValueTypeStr {
 			return nil, false
@@ -59,19 +64,19 @@ func intValue(v pcommon.Value) pcommon.Value {
 	return copyOf(v)
 }
 
-func renameInt(to string) func(pcommon.Value, *target) ([]output, bool) {
+func renameInt(to string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		return one(to, intValue(v)), true
 	}
 }
 
-func renameStr(to string) func(pcommon.Value, *target) ([]output, bool) {
+func renameStr(to string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		return one(to, pcommon.NewValueStr(v.AsString())), true
 	}
 }
 
-func renameStrSlice(to string) func(pcommon.Value, *target) ([]output, bool) {
+func renameStrSlice(to string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		s := pcommon.NewValueSlice()
 		s.Slice().AppendEmpty().SetStr(v.AsString())
@@ -79,7 +84,7 @@ func renameStrSlice(to string) func(pcommon.Value, *target) ([]output, bool) {
 	}
 }
 
-func renameValues(to string, values map[string]string) func(pcommon.Value, *target) ([]output, bool) {
+func renameValues(to string, values map[string]string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		if v.Type() == pcommon.ValueTypeStr {
 			if nv, ok := values[v.Str()]; ok {
@@ -90,7 +95,7 @@ func renameValues(to string, values map[string]string) func(pcommon.Value, *targ
 	}
 }
 
-func peerSide(serverKey, clientKey string, isInt bool) func(pcommon.Value, *target) ([]output, bool) {
+func peerSide(serverKey, clientKey string, isInt bool) converter {
 	return func(v pcommon.Value, t *target) ([]output, bool) {
 		key := serverKey
 		if t.peerIsClient() {
@@ -104,7 +109,7 @@ func peerSide(serverKey, clientKey string, isInt bool) func(pcommon.Value, *targ
 }
 
 // hostSide: localKey "" means the attribute has no current form on that side of the call.
-func hostSide(serverKey, localKey string, isInt bool) func(pcommon.Value, *target) ([]output, bool) {
+func hostSide(serverKey, localKey string, isInt bool) converter {
 	return func(v pcommon.Value, t *target) ([]output, bool) {
 		key := serverKey
 		if !t.hostIsServer() {
@@ -156,7 +161,7 @@ func SplitHostPort(hostport string) (host string, port int64) {
 	return h, int64(n)
 }
 
-func convHostPort(hostKey, portKey string) func(pcommon.Value, *target) ([]output, bool) {
+func convHostPort(hostKey, portKey string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		if v.Type() != pcommon.ValueTypeStr || v.Str() == "" {
 			return nil, false
@@ -223,7 +228,7 @@ func ipString(v pcommon.Value) (string, bool) {
 	return "", false
 }
 
-func convIPv4(to string) func(pcommon.Value, *target) ([]output, bool) {
+func convIPv4(to string) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		s, ok := ipString(v)
 		if !ok {
@@ -276,7 +281,7 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s, false
 }
 
-func convJaegerVersion(requirePrefix bool) func(pcommon.Value, *target) ([]output, bool) {
+func convJaegerVersion(requirePrefix bool) converter {
 	return func(v pcommon.Value, _ *target) ([]output, bool) {
 		if v.Type() != pcommon.ValueTypeStr {
 			return nil, false

@@ -8,6 +8,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Mode says what happens to a legacy attribute once its current form is written.
@@ -19,7 +21,29 @@ const (
 	// ModeAdd keeps it next to the current one, for dashboards and alerts that still
 	// query the old name during a migration.
 	ModeAdd
+
+	numModes
 )
+
+var modeNames = [numModes]string{"replace", "add"}
+
+func (m Mode) String() string {
+	if m < 0 || m >= numModes {
+		return "unknown"
+	}
+	return modeNames[m]
+}
+
+// UnmarshalText lets a configuration hold a Mode: replace or add.
+func (m *Mode) UnmarshalText(text []byte) (err error) {
+	*m, err = enumtext.Parse[Mode]("mode", modeNames[:], text)
+	return err
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (m Mode) MarshalText() ([]byte, error) {
+	return enumtext.Marshal("mode", modeNames[:], m)
+}
 
 // DefaultProvenanceKey is the attribute that lists, on each resource, span and log record,
 // the legacy keys that were converted there. It is a string array; a value already present

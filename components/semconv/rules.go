@@ -3,6 +3,8 @@ package semconv
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/internal/enumtext"
 )
 
 // Source says which legacy convention a rule comes from. It is the `source` attribute of the
@@ -31,6 +33,20 @@ func (s Source) String() string {
 		return "unknown"
 	}
 	return sourceNames[s]
+}
+
+// SourceChoices is what a configuration may name, for error messages.
+var SourceChoices = enumtext.Choices(sourceNames[:])
+
+// UnmarshalText lets a configuration hold a Source by its name.
+func (s *Source) UnmarshalText(text []byte) (err error) {
+	*s, err = enumtext.Parse[Source]("source", sourceNames[:], text)
+	return err
+}
+
+// MarshalText writes the name UnmarshalText reads.
+func (s Source) MarshalText() ([]byte, error) {
+	return enumtext.Marshal("source", sourceNames[:], s)
 }
 
 // Sources lists every Source, in the order of their values.
@@ -83,9 +99,8 @@ type Rule struct {
 	// Note explains conditions and value conversions, for the mapping table.
 	Note string
 
-	// convert returns the attributes to write; ok=false leaves the legacy attribute alone
-	// (its value is not one the rule understands).
-	convert func(v pcommon.Value, t *target) (out []output, ok bool)
+	// convert returns the attributes to write.
+	convert converter
 }
 
 type output struct {

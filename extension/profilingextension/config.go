@@ -129,31 +129,46 @@ func (cfg *Config) Validate() error {
 			}
 		}
 	}
-	if p := cfg.Pyroscope.Get(); p != nil {
-		if u, err := url.Parse(p.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("pyroscope::endpoint must be a URL like http://pyroscope:4040, got %q", p.Endpoint))
-		}
-	}
+	// otlp_grpc and otlp_http are the collector's own client configs: their endpoint
+	// checks are this extension's, so they are made here. pyroscope and files check
+	// themselves.
 	if g := cfg.OTLPGRPC.Get(); g != nil && g.Endpoint == "" {
 		errs = append(errs, errors.New("otlp_grpc::endpoint must be set"))
 	}
-	if h := cfg.OTLPHTTP.Get(); h != nil {
-		if u, err := url.Parse(h.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("otlp_http::endpoint must be a URL like http://collector:4318, got %q", h.Endpoint))
-		}
-	}
-	if f := cfg.Files.Get(); f != nil {
-		if f.Directory == "" {
-			errs = append(errs, errors.New("files::directory must be set"))
-		}
-		if f.MaxFiles < 0 {
-			errs = append(errs, errors.New("files::max_files must not be negative"))
-		}
-		if f.MaxTotalSizeMiB < 0 {
-			errs = append(errs, errors.New("files::max_total_size_mib must not be negative"))
-		}
+	if h := cfg.OTLPHTTP.Get(); h != nil && !isBaseURL(h.Endpoint) {
+		errs = append(errs, fmt.Errorf("otlp_http::endpoint must be a URL like http://collector:4318, got %q", h.Endpoint))
 	}
 	return errors.Join(errs...)
+}
+
+// Validate checks the server's URL.
+func (p *PyroscopeConfig) Validate() error {
+	if !isBaseURL(p.Endpoint) {
+		return fmt.Errorf("endpoint must be a URL like http://pyroscope:4040, got %q", p.Endpoint)
+	}
+	return nil
+}
+
+// Validate checks the directory and the retention bounds.
+func (f *FilesConfig) Validate() error {
+	var errs []error
+	if f.Directory == "" {
+		errs = append(errs, errors.New("directory must be set"))
+	}
+	if f.MaxFiles < 0 {
+		errs = append(errs, fmt.Errorf("max_files must not be negative, got %d", f.MaxFiles))
+	}
+	if f.MaxTotalSizeMiB < 0 {
+		errs = append(errs, fmt.Errorf("max_total_size_mib must not be negative, got %d", f.MaxTotalSizeMiB))
+	}
+	return errors.Join(errs...)
+}
+
+// isBaseURL reports whether s has a scheme and a host, as an endpoint the extension
+// appends a path to must.
+func isBaseURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != ""
 }
 
 // validateServer checks the pprof server's timeouts. A long write_timeout is not needed

@@ -24,7 +24,7 @@ func NewFactory() processor.Factory {
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		Mode:                ModeReplace,
+		Mode:                semconv.ModeReplace,
 		ProvenanceAttribute: semconv.DefaultProvenanceKey,
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/probabilisticsamplerprocessor"
+
+	"github.com/otelcol-bridge/otelcol-bridge/components/sampling"
 )
 
 const benchBatch = 1000
@@ -57,13 +59,13 @@ func BenchmarkLogsRatio10Percent(b *testing.B) {
 func BenchmarkLogsRuleSet(b *testing.B) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.Rules = []RuleConfig{
-		{Name: "health", Action: ActionDrop, Match: MatchConfig{Body: "^GET /healthz"}},
-		{Name: "debug", Action: ActionKeepRatio, Ratio: 0.01, Match: MatchConfig{Severity: SeverityRangeConfig{Max: "DEBUG"}}},
-		{Name: "errors", Action: ActionRateLimit, DropProtected: true,
+		{Name: "health", Action: sampling.ActionDrop, Match: MatchConfig{Body: "^GET /healthz"}},
+		{Name: "debug", Action: sampling.ActionKeepRatio, Ratio: 0.01, Match: MatchConfig{Severity: SeverityRangeConfig{Max: "DEBUG"}}},
+		{Name: "errors", Action: sampling.ActionRateLimit, DropProtected: true,
 			Match: MatchConfig{Severity: SeverityRangeConfig{Min: "ERROR"}},
 			RateLimit: RateLimitConfig{RecordsPerSecond: 10, Key: RateLimitKeyConfig{
 				Attributes: []string{"service.name"}, Severity: true, BodyFingerprint: true}}},
-		{Name: "cart", Action: ActionKeepRatio, Ratio: 0.1,
+		{Name: "cart", Action: sampling.ActionKeepRatio, Ratio: 0.1,
 			Match: MatchConfig{ResourceAttributes: map[string]string{"service.name": "cart"}}},
 	}
 	require.NoError(b, cfg.Validate())

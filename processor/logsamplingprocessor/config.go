@@ -4,19 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/sampling"
-)
-
-// Actions a rule can take.
-const (
-	ActionKeep      = "keep"
-	ActionKeepRatio = "keep_ratio"
-	ActionRateLimit = "rate_limit"
-	ActionDrop      = "drop"
 )
 
 // Config of the log_sampling processor.
@@ -54,7 +47,7 @@ type RuleConfig struct {
 	Match MatchConfig `mapstructure:"match"`
 
 	// Action is keep, keep_ratio, rate_limit or drop.
-	Action string `mapstructure:"action"`
+	Action sampling.Action `mapstructure:"action"`
 
 	// Ratio is the fraction (0 < ratio <= 1) of records that keep_ratio keeps. Records with
 	// a trace id are decided by the trace id's randomness, so the logs of exactly the
@@ -140,104 +133,120 @@ var _ component.Config = (*Config)(nil)
 
 const defaultMaxKeys = 10000
 
-// Validate checks the configuration; errors name the offending field.
+// supportedActions are the actions a rule may take; sampling.ActionNone is a rule whose
+// action is missing.
+var supportedActions = []sampling.Action{sampling.ActionKeep, sampling.ActionKeepRatio, sampling.ActionRateLimit, sampling.ActionDrop}
+
+// Validate checks what concerns more than one rule or a rule and the processor's own
+// fields; each rule checks itself (the collector prefixes its errors with its path).
+// Errors come in field order.
 func (cfg *Config) Validate() error {
-	var errs error
+	var errs []error
 	protectedLow, _, err := sampling.ParseSeverity(cfg.ProtectedSeverity)
 	if err != nil {
-		errs = errors.Join(errs, fmt.Errorf("protected_severity: %w", err))
+		errs = append(errs, fmt.Errorf("protected_severity: %w", err))
 	}
 	if cfg.SamplingPrecision < 1 || cfg.SamplingPrecision > 14 {
-		errs = errors.Join(errs, fmt.Errorf("sampling_precision: must be between 1 and 14, got %d", cfg.SamplingPrecision))
+		errs = append(errs, fmt.Errorf("sampling_precision: must be between 1 and 14, got %d", cfg.SamplingPrecision))
 	}
-	names := map[string]int{}
 	for i := range cfg.Rules {
 		r := &cfg.Rules[i]
-		if r.Name != "" {
-			if j, dup := names[r.Name]; dup {
-				errs = errors.Join(errs, fmt.Errorf("rules[%d].name: %q is also the name of rules[%d]", i, r.Name, j))
-			}
-			names[r.Name] = i
+		if j := slices.IndexFunc(cfg.Rules[:i], func(o RuleConfig) bool { return o.Name == r.Name }); r.Name != "" && j >= 0 {
+			errs = append(errs, fmt.Errorf("rules::%d::name: %q is also the name of rules::%d", i, r.Name, j))
 		}
-		if err := r.validate(protectedLow); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("rules[%d]%s: %w", i, r.label(), err))
+		// A rule that only sees protected records but may not drop them would silently
+		// do nothing: say so at startup.
+		minLow, _, err := r.Match.Severity.bounds()
+		if err == nil && protectedLow != 0 && minLow >= protectedLow && r.dropsUnprotected() {
+			errs = append(errs, fmt.Errorf("rules::%d::drop_protected: every severity this rule matches is protected (protected_severity), so %s would never apply; set drop_protected: true to let it drop them", i, r.Action))
 		}
 	}
-	return errs
+	return errors.Join(errs...)
 }
 
-func (r *RuleConfig) label() string {
-	if r.Name == "" {
-		return ""
-	}
-	return " (" + r.Name + ")"
+// dropsUnprotected reports whether the rule may drop records but not protected ones.
+func (r *RuleConfig) dropsUnprotected() bool {
+	return r.Action != sampling.ActionKeep && r.Action != sampling.ActionNone && !r.DropProtected
 }
 
-func (r *RuleConfig) validate(protectedLow plog.SeverityNumber) error {
-	var errs error
-	minLow, _, err := r.Match.Severity.parse()
-	if err != nil {
-		errs = errors.Join(errs, err)
+// Validate checks one rule: its action and the fields that action uses.
+func (r *RuleConfig) Validate() error {
+	var errs []error
+	switch {
+	case r.Action == sampling.ActionNone:
+		errs = append(errs, fmt.Errorf("action: missing (%s)", sampling.ActionChoices))
+	case !slices.Contains(supportedActions, r.Action):
+		errs = append(errs, fmt.Errorf("action: %q is not supported (want %s)", r.Action, sampling.ActionChoices))
 	}
-	if r.Match.Body != "" {
-		if _, err := regexp.Compile(r.Match.Body); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("match.body: %w", err))
-		}
-	}
-	switch r.Action {
-	case ActionKeep, ActionKeepRatio, ActionRateLimit, ActionDrop:
-	case "":
-		errs = errors.Join(errs, errors.New("action: missing (keep, keep_ratio, rate_limit or drop)"))
-	default:
-		errs = errors.Join(errs, fmt.Errorf("action: unknown action %q (keep, keep_ratio, rate_limit or drop)", r.Action))
-	}
-	if r.Action == ActionKeepRatio {
+	if r.Action == sampling.ActionKeepRatio {
 		if !(r.Ratio > 0 && r.Ratio <= 1) {
-			errs = errors.Join(errs, fmt.Errorf("ratio: must be in (0, 1] for keep_ratio, got %v", r.Ratio))
+			errs = append(errs, fmt.Errorf("ratio: must be in (0, 1] for keep_ratio, got %v", r.Ratio))
 		}
 	} else if r.Ratio != 0 {
-		errs = errors.Join(errs, fmt.Errorf("ratio: only used by keep_ratio, not %s", r.Action))
+		errs = append(errs, fmt.Errorf("ratio: only used by keep_ratio, not %s", r.Action))
 	}
-	rl := r.RateLimit
-	if r.Action == ActionRateLimit {
-		if !(rl.RecordsPerSecond > 0) {
-			errs = errors.Join(errs, fmt.Errorf("rate_limit.records_per_second: must be positive, got %v", rl.RecordsPerSecond))
+	if r.Action == sampling.ActionRateLimit {
+		if !(r.RateLimit.RecordsPerSecond > 0) {
+			errs = append(errs, fmt.Errorf("rate_limit::records_per_second: must be positive, got %v", r.RateLimit.RecordsPerSecond))
 		}
-		if rl.Burst < 0 {
-			errs = errors.Join(errs, fmt.Errorf("rate_limit.burst: must not be negative, got %d", rl.Burst))
-		}
-		if rl.MaxKeys < 0 {
-			errs = errors.Join(errs, fmt.Errorf("rate_limit.max_keys: must not be negative, got %d", rl.MaxKeys))
-		}
-	} else if rl.RecordsPerSecond != 0 || rl.Burst != 0 || rl.MaxKeys != 0 || len(rl.Key.Attributes) > 0 || rl.Key.Severity || rl.Key.BodyFingerprint {
-		errs = errors.Join(errs, fmt.Errorf("rate_limit: only used by rate_limit, not %s", r.Action))
+	} else if !r.RateLimit.isZero() {
+		errs = append(errs, fmt.Errorf("rate_limit: only used by rate_limit, not %s", r.Action))
 	}
-	if r.Action == ActionKeep && r.DropProtected {
-		errs = errors.Join(errs, errors.New("drop_protected: has no effect with action keep"))
+	if r.Action == sampling.ActionKeep && r.DropProtected {
+		errs = append(errs, errors.New("drop_protected: has no effect with action keep"))
 	}
-	// A rule that only sees protected records but may not drop them would silently do
-	// nothing: say so at startup.
-	if err == nil && r.Action != ActionKeep && r.Action != "" && !r.DropProtected && protectedLow != 0 && minLow >= protectedLow {
-		errs = errors.Join(errs, fmt.Errorf("drop_protected: every severity this rule matches is protected (protected_severity), so %s would never apply; set drop_protected: true to let it drop them", r.Action))
-	}
-	return errs
+	return errors.Join(errs...)
 }
 
-// parse returns the inclusive bounds, 0 where a bound is not set.
-func (s SeverityRangeConfig) parse() (minLow, maxTop plog.SeverityNumber, err error) {
-	var errs error
+// Validate checks the body's regular expression.
+func (m *MatchConfig) Validate() error {
+	if m.Body == "" {
+		return nil
+	}
+	if _, err := regexp.Compile(m.Body); err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	return nil
+}
+
+// Validate checks the level names and that min is not above max.
+func (s *SeverityRangeConfig) Validate() error {
+	_, _, err := s.bounds()
+	return err
+}
+
+// bounds returns the inclusive bounds, 0 where a bound is not set.
+func (s *SeverityRangeConfig) bounds() (minLow, maxTop plog.SeverityNumber, err error) {
+	var errs []error
 	if s.Min != "" {
 		if minLow, _, err = sampling.ParseSeverity(s.Min); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("match.severity.min: %w", err))
+			errs = append(errs, fmt.Errorf("min: %w", err))
 		}
 	}
 	if s.Max != "" {
 		if _, maxTop, err = sampling.ParseSeverity(s.Max); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("match.severity.max: %w", err))
+			errs = append(errs, fmt.Errorf("max: %w", err))
 		}
 	}
-	if errs == nil && minLow != 0 && maxTop != 0 && minLow > maxTop {
-		errs = fmt.Errorf("match.severity: min %s is above max %s", s.Min, s.Max)
+	if len(errs) == 0 && minLow != 0 && maxTop != 0 && minLow > maxTop {
+		errs = append(errs, fmt.Errorf("min %s is above max %s", s.Min, s.Max))
 	}
-	return minLow, maxTop, errs
+	return minLow, maxTop, errors.Join(errs...)
+}
+
+// Validate checks the bucket bounds; whether the rule uses them is the rule's check.
+func (rl *RateLimitConfig) Validate() error {
+	var errs []error
+	if rl.Burst < 0 {
+		errs = append(errs, fmt.Errorf("burst: must not be negative, got %d", rl.Burst))
+	}
+	if rl.MaxKeys < 0 {
+		errs = append(errs, fmt.Errorf("max_keys: must not be negative, got %d", rl.MaxKeys))
+	}
+	return errors.Join(errs...)
+}
+
+func (rl *RateLimitConfig) isZero() bool {
+	return rl.RecordsPerSecond == 0 && rl.Burst == 0 && rl.MaxKeys == 0 &&
+		len(rl.Key.Attributes) == 0 && !rl.Key.Severity && !rl.Key.BodyFingerprint
 }

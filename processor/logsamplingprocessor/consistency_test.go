@@ -47,7 +47,7 @@ func ourSampler(pct float32, precision int) *Config {
 		SamplingPrecision: precision,
 		AdjustedCount:     true,
 		// contrib converts its float32 percentage to a float64 ratio this way.
-		Rules: []RuleConfig{{Name: "all", Action: ActionKeepRatio, Ratio: float64(pct) / 100}},
+		Rules: []RuleConfig{{Name: "all", Action: sampling.ActionKeepRatio, Ratio: float64(pct) / 100}},
 	}
 }
 

@@ -92,57 +92,54 @@ func compile(cfg *Config, clock sampling.Clock) (*sampling.Engine, error) {
 			r.Name = fmt.Sprintf("rule_%d", i)
 		}
 		r.DropProtected = rc.DropProtected
+		r.Action = rc.Action
 		if r.Match, err = compileMatch(rc.Match); err != nil {
-			return nil, fmt.Errorf("rules[%d]: %w", i, err)
+			return nil, fmt.Errorf("rules::%d::match: %w", i, err)
 		}
 		switch rc.Action {
-		case ActionKeep:
-			r.Action = sampling.ActionKeep
-		case ActionDrop:
-			r.Action = sampling.ActionDrop
-		case ActionKeepRatio:
-			r.Action = sampling.ActionKeepRatio
+		case sampling.ActionKeepRatio:
 			if r.Ratio, err = sampling.NewRatioSampler(rc.Ratio, cfg.SamplingPrecision); err != nil {
-				return nil, fmt.Errorf("rules[%d].ratio: %w", i, err)
+				return nil, fmt.Errorf("rules::%d::ratio: %w", i, err)
 			}
-		case ActionRateLimit:
-			r.Action = sampling.ActionRateLimit
-			rl := rc.RateLimit
-			burst := rl.Burst
-			if burst == 0 {
-				burst = max(1, int(math.Ceil(rl.RecordsPerSecond)))
-			}
-			maxKeys := rl.MaxKeys
-			if maxKeys == 0 {
-				maxKeys = defaultMaxKeys
-			}
-			if r.Limiter, err = sampling.NewRateLimiter(rl.RecordsPerSecond, burst, maxKeys, clock); err != nil {
-				return nil, fmt.Errorf("rules[%d].rate_limit: %w", i, err)
+		case sampling.ActionRateLimit:
+			if r.Limiter, err = newRateLimiter(rc.RateLimit, clock); err != nil {
+				return nil, fmt.Errorf("rules::%d::rate_limit: %w", i, err)
 			}
 			r.Key = sampling.RateLimitKey{
-				Attributes:      rl.Key.Attributes,
-				Severity:        rl.Key.Severity,
-				BodyFingerprint: rl.Key.BodyFingerprint,
+				Attributes:      rc.RateLimit.Key.Attributes,
+				Severity:        rc.RateLimit.Key.Severity,
+				BodyFingerprint: rc.RateLimit.Key.BodyFingerprint,
 			}
-		default:
-			return nil, fmt.Errorf("rules[%d].action: unknown action %q", i, rc.Action)
 		}
 	}
 	return e, nil
 }
 
+// newRateLimiter applies the defaults that depend on other fields: burst follows the rate.
+func newRateLimiter(rl RateLimitConfig, clock sampling.Clock) (*sampling.RateLimiter, error) {
+	burst := rl.Burst
+	if burst == 0 {
+		burst = max(1, int(math.Ceil(rl.RecordsPerSecond)))
+	}
+	maxKeys := rl.MaxKeys
+	if maxKeys == 0 {
+		maxKeys = defaultMaxKeys
+	}
+	return sampling.NewRateLimiter(rl.RecordsPerSecond, burst, maxKeys, clock)
+}
+
 func compileMatch(mc MatchConfig) (sampling.Match, error) {
 	var m sampling.Match
 	var err error
-	if m.MinSeverity, m.MaxSeverity, err = mc.Severity.parse(); err != nil {
-		return m, err
+	if m.MinSeverity, m.MaxSeverity, err = mc.Severity.bounds(); err != nil {
+		return m, fmt.Errorf("severity: %w", err)
 	}
 	m.ResourceAttributes = attributeMatches(mc.ResourceAttributes)
 	m.ScopeAttributes = attributeMatches(mc.ScopeAttributes)
 	m.Attributes = attributeMatches(mc.Attributes)
 	if mc.Body != "" {
 		if m.Body, err = regexp.Compile(mc.Body); err != nil {
-			return m, fmt.Errorf("match.body: %w", err)
+			return m, fmt.Errorf("body: %w", err)
 		}
 	}
 	m.HasTraceID = tristate(mc.HasTraceID)

@@ -68,7 +68,7 @@ func TestGolden(t *testing.T) {
 
 func TestEverythingDroppedSkipsTheNextConsumer(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
-	cfg.Rules = []RuleConfig{{Action: ActionDrop}}
+	cfg.Rules = []RuleConfig{{Action: sampling.ActionDrop}}
 	sink := new(consumertest.LogsSink)
 	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, sink)
 	require.NoError(t, err)
@@ -83,7 +83,7 @@ func TestEverythingDroppedSkipsTheNextConsumer(t *testing.T) {
 func TestSynthesizedRandomnessIsRecorded(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.AdjustedCount = true
-	cfg.Rules = []RuleConfig{{Action: ActionKeepRatio, Ratio: 1}}
+	cfg.Rules = []RuleConfig{{Action: sampling.ActionKeepRatio, Ratio: 1}}
 	p, err := newLogSampler(processortest.NewNopSettings(metadata.Type), cfg, nil)
 	require.NoError(t, err)
 	ld := plog.NewLogs()
@@ -136,7 +136,7 @@ func TestTelemetry(t *testing.T) {
 // detector watches the shared rate limiters and counters).
 func TestConcurrentBatches(t *testing.T) {
 	cfg := loadCaseConfig(t, filepath.Join("testdata", "error_storm"))
-	cfg.Rules = append(cfg.Rules, RuleConfig{Name: "ratio", Action: ActionKeepRatio, Ratio: 0.5})
+	cfg.Rules = append(cfg.Rules, RuleConfig{Name: "ratio", Action: sampling.ActionKeepRatio, Ratio: 0.5})
 	p, err := newLogSampler(processortest.NewNopSettings(metadata.Type), cfg, stoppedClock)
 	require.NoError(t, err)
 	in, err := golden.ReadLogs(filepath.Join("testdata", "error_storm", "input.yaml"))

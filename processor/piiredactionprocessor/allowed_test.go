@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/otelcol-bridge/otelcol-bridge/components/pii"
 	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadata"
 )
 
@@ -50,7 +51,7 @@ func TestAllowedKeysExemptOwnValueNotSubtree(t *testing.T) {
 // delete rule removes its entry; a Datadog-style bare tag (key with an empty value) is
 // redacted like any key.
 func TestMapKeysRedacted(t *testing.T) {
-	r := newTestRedactor(t, func(c *Config) { c.Actions = map[string]string{"github_token": "delete"} })
+	r := newTestRedactor(t, func(c *Config) { c.Actions = map[string]pii.Action{"github_token": pii.ActionDelete} })
 	m := pcommon.NewMap()
 	m.PutStr(testCard, "a")
 	m.PutStr("5500000000000004", "b")

@@ -3,6 +3,7 @@ package piiredactionprocessor
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -28,9 +29,9 @@ type Config struct {
 	// ExcludeDetectors removes detectors that the presets or Detectors turned on.
 	ExcludeDetectors []string `mapstructure:"exclude_detectors"`
 	// Action is the default action for detectors: mask, partial, hash, delete or drop.
-	Action string `mapstructure:"action"`
+	Action pii.Action `mapstructure:"action"`
 	// Actions overrides Action per detector name, e.g. {credit_card: partial, email: hash}.
-	Actions map[string]string `mapstructure:"actions"`
+	Actions map[string]pii.Action `mapstructure:"actions"`
 	// Mask replaces redacted text (and prefixes what partial keeps).
 	Mask string `mapstructure:"mask"`
 	// KeepLast is how many trailing characters partial keeps (at most a quarter of the match).
@@ -75,7 +76,7 @@ type CustomRuleConfig struct {
 	// Without keywords, the pattern's literal prefix (if any) is the prefilter.
 	Keywords []string `mapstructure:"keywords"`
 	// Action for this rule; empty means the processor's Action.
-	Action string `mapstructure:"action"`
+	Action pii.Action `mapstructure:"action"`
 }
 
 // SkipCondition matches when an attribute has exactly the given string value.
@@ -95,36 +96,41 @@ var _ component.Config = (*Config)(nil)
 // ErrHMACKey is returned when a hash action has no usable key.
 var ErrHMACKey = errors.New("the hash action needs exactly one of hmac_key and hmac_key_file")
 
-// Validate checks the configuration; errors name the offending field.
+// supportedActions are the actions a configuration may choose; pii.ActionNone is only
+// the "no action of its own" of a custom rule.
+var supportedActions = []pii.Action{pii.ActionMask, pii.ActionPartial, pii.ActionHash, pii.ActionDelete, pii.ActionDrop}
+
+// checkAction refuses an action outside supportedActions. Names were checked while the
+// configuration was read, so only values set in code fail here.
+func checkAction(a pii.Action) error {
+	if !slices.Contains(supportedActions, a) {
+		return fmt.Errorf("%q is not supported (want %s)", a, pii.ActionChoices)
+	}
+	return nil
+}
+
+// Validate checks what concerns more than one field or list item; custom_rules and skip
+// items check themselves (the collector prefixes their errors with their path). Errors
+// come in field order.
 func (cfg *Config) Validate() error {
 	var errs []error
 	for i, p := range cfg.Presets {
 		if _, ok := pii.PresetDetectors(p); !ok {
-			errs = append(errs, fmt.Errorf("presets[%d]: unknown preset %q (want one of %v)", i, p, pii.Presets()))
+			errs = append(errs, fmt.Errorf("presets::%d: unknown preset %q (want one of %v)", i, p, pii.Presets()))
 		}
 	}
-	for field, names := range map[string][]string{"detectors": cfg.Detectors, "exclude_detectors": cfg.ExcludeDetectors} {
-		for i, d := range names {
-			if !pii.IsDetector(d) {
-				errs = append(errs, fmt.Errorf("%s[%d]: unknown detector %q (want one of %v)", field, i, d, pii.Detectors()))
-			}
-		}
-	}
-	hashes := false
-	def, err := pii.ParseAction(cfg.Action)
-	if err != nil {
+	errs = append(errs, checkDetectorNames("detectors", cfg.Detectors)...)
+	errs = append(errs, checkDetectorNames("exclude_detectors", cfg.ExcludeDetectors)...)
+	if err := checkAction(cfg.Action); err != nil {
 		errs = append(errs, fmt.Errorf("action: %w", err))
 	}
-	hashes = hashes || def == pii.ActionHash
-	for _, name := range sortedKeys(cfg.Actions) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Actions)) {
 		if !pii.IsDetector(name) {
 			errs = append(errs, fmt.Errorf("actions: unknown detector %q (want one of %v)", name, pii.Detectors()))
 		}
-		a, err := pii.ParseAction(cfg.Actions[name])
-		if err != nil {
+		if err := checkAction(cfg.Actions[name]); err != nil {
 			errs = append(errs, fmt.Errorf("actions::%s: %w", name, err))
 		}
-		hashes = hashes || a == pii.ActionHash
 	}
 	if cfg.Mask == "" {
 		errs = append(errs, errors.New("mask: must not be empty"))
@@ -132,63 +138,87 @@ func (cfg *Config) Validate() error {
 	if cfg.KeepLast < 0 {
 		errs = append(errs, fmt.Errorf("keep_last: must not be negative, got %d", cfg.KeepLast))
 	}
-	names := map[string]bool{}
 	for i, r := range cfg.CustomRules {
-		field := fmt.Sprintf("custom_rules[%d]", i)
-		switch {
-		case r.Name == "":
-			errs = append(errs, fmt.Errorf("%s.name: must not be empty", field))
-		case pii.IsDetector(r.Name) || names[r.Name]:
-			errs = append(errs, fmt.Errorf("%s.name: %q is already used by a detector or another rule", field, r.Name))
-		}
-		names[r.Name] = true
-		if r.Pattern == "" {
-			errs = append(errs, fmt.Errorf("%s.pattern: must not be empty", field))
-		} else if _, err := regexp.Compile(r.Pattern); err != nil {
-			errs = append(errs, fmt.Errorf("%s.pattern: %w", field, err))
-		}
-		if r.Validator != "" && !slices.Contains(pii.Validators(), r.Validator) {
-			errs = append(errs, fmt.Errorf("%s.validator: unknown validator %q (want one of %v)", field, r.Validator, pii.Validators()))
-		}
-		if r.Action != "" {
-			a, err := pii.ParseAction(r.Action)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s.action: %w", field, err))
-			}
-			hashes = hashes || a == pii.ActionHash
+		if j := slices.IndexFunc(cfg.CustomRules[:i], func(o CustomRuleConfig) bool { return o.Name == r.Name }); r.Name != "" && j >= 0 {
+			errs = append(errs, fmt.Errorf("custom_rules::%d::name: %q is also the name of custom_rules::%d", i, r.Name, j))
 		}
 	}
-	for field, keys := range map[string][]string{"allowed_keys": cfg.AllowedKeys, "allowed_subtrees": cfg.AllowedSubtrees} {
-		for i, k := range keys {
-			if k == "" {
-				errs = append(errs, fmt.Errorf("%s[%d]: must not be empty", field, i))
-			}
-		}
-	}
-	for i, s := range cfg.Skip {
-		if (s.Attribute == "") == (s.ResourceAttribute == "") {
-			errs = append(errs, fmt.Errorf("skip[%d]: set exactly one of attribute and resource_attribute", i))
-		}
-	}
+	errs = append(errs, checkNotEmpty("allowed_keys", cfg.AllowedKeys)...)
+	errs = append(errs, checkNotEmpty("allowed_subtrees", cfg.AllowedSubtrees)...)
 	if cfg.HMACKey != "" && cfg.HMACKeyFile != "" {
 		errs = append(errs, fmt.Errorf("hmac_key_file: %w", ErrHMACKey))
 	}
 	if cfg.HMACKey != "" && len(cfg.HMACKey) < minHMACKeyLen {
 		errs = append(errs, fmt.Errorf("hmac_key: must be at least %d bytes, got %d", minHMACKeyLen, len(cfg.HMACKey)))
 	}
-	if hashes && cfg.HMACKey == "" && cfg.HMACKeyFile == "" {
+	if cfg.hashes() && cfg.HMACKey == "" && cfg.HMACKeyFile == "" {
 		errs = append(errs, fmt.Errorf("hmac_key: %w", ErrHMACKey))
 	}
 	return errors.Join(errs...)
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// hashes reports whether any detector or rule uses the hash action, which needs a key.
+func (cfg *Config) hashes() bool {
+	return cfg.Action == pii.ActionHash ||
+		slices.Contains(slices.Collect(maps.Values(cfg.Actions)), pii.ActionHash) ||
+		slices.ContainsFunc(cfg.CustomRules, func(r CustomRuleConfig) bool { return r.Action == pii.ActionHash })
+}
+
+func checkDetectorNames(field string, names []string) []error {
+	var errs []error
+	for i, d := range names {
+		if !pii.IsDetector(d) {
+			errs = append(errs, fmt.Errorf("%s::%d: unknown detector %q (want one of %v)", field, i, d, pii.Detectors()))
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	return errs
+}
+
+func checkNotEmpty(field string, keys []string) []error {
+	var errs []error
+	for i, k := range keys {
+		if k == "" {
+			errs = append(errs, fmt.Errorf("%s::%d: must not be empty", field, i))
+		}
+	}
+	return errs
+}
+
+// Validate checks one rule on its own; that names differ between rules is the parent's
+// check.
+func (r *CustomRuleConfig) Validate() error {
+	var errs []error
+	switch {
+	case r.Name == "":
+		errs = append(errs, errors.New("name: must not be empty"))
+	case pii.IsDetector(r.Name):
+		errs = append(errs, fmt.Errorf("name: %q is the name of a detector", r.Name))
+	}
+	if r.Pattern == "" {
+		errs = append(errs, errors.New("pattern: must not be empty"))
+	} else if _, err := regexp.Compile(r.Pattern); err != nil {
+		errs = append(errs, fmt.Errorf("pattern: %w", err))
+	}
+	if r.Validator != "" && !slices.Contains(pii.Validators(), r.Validator) {
+		errs = append(errs, fmt.Errorf("validator: unknown validator %q (want one of %v)", r.Validator, pii.Validators()))
+	}
+	if r.Action != pii.ActionNone {
+		if err := checkAction(r.Action); err != nil {
+			errs = append(errs, fmt.Errorf("action: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ErrSkipTarget is returned when a skip condition does not name exactly one attribute.
+var ErrSkipTarget = errors.New("set exactly one of attribute and resource_attribute")
+
+// Validate checks one skip condition.
+func (s *SkipCondition) Validate() error {
+	if (s.Attribute == "") == (s.ResourceAttribute == "") {
+		return ErrSkipTarget
+	}
+	return nil
 }
 
 // hmacKey returns the configured key, reading hmac_key_file if set.
@@ -207,34 +237,22 @@ func (cfg *Config) hmacKey() ([]byte, error) {
 	return []byte(key), nil
 }
 
-// engineConfig turns a validated Config into the detector engine's configuration.
+// engineConfig turns a validated Config into the detector engine's configuration: the
+// actions are already the engine's type, only the key file is read here.
 func (cfg *Config) engineConfig() (pii.Config, error) {
 	key, err := cfg.hmacKey()
 	if err != nil {
 		return pii.Config{}, err
 	}
-	def, err := pii.ParseAction(cfg.Action)
-	if err != nil {
-		return pii.Config{}, fmt.Errorf("action: %w", err)
-	}
 	out := pii.Config{
 		Presets: cfg.Presets, Include: cfg.Detectors, Exclude: cfg.ExcludeDetectors,
-		DefaultAction: def, Mask: cfg.Mask, KeepLast: cfg.KeepLast, HMACKey: key,
-		Actions: map[string]pii.Action{},
-	}
-	for name, a := range cfg.Actions {
-		if out.Actions[name], err = pii.ParseAction(a); err != nil {
-			return pii.Config{}, fmt.Errorf("actions::%s: %w", name, err)
-		}
+		DefaultAction: cfg.Action, Mask: cfg.Mask, KeepLast: cfg.KeepLast, HMACKey: key,
+		Actions: cfg.Actions,
 	}
 	for _, r := range cfg.CustomRules {
-		cr := pii.CustomRule{Name: r.Name, Pattern: r.Pattern, Validator: r.Validator, Keywords: r.Keywords}
-		if r.Action != "" {
-			if cr.Action, err = pii.ParseAction(r.Action); err != nil {
-				return pii.Config{}, fmt.Errorf("custom_rules %q: action: %w", r.Name, err)
-			}
-		}
-		out.CustomRules = append(out.CustomRules, cr)
+		out.CustomRules = append(out.CustomRules, pii.CustomRule{
+			Name: r.Name, Pattern: r.Pattern, Validator: r.Validator, Keywords: r.Keywords, Action: r.Action,
+		})
 	}
 	return out, nil
 }

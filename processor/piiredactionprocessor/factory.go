@@ -54,7 +54,7 @@ func NewDeprecatedFactory(alias component.Type) processor.Factory {
 func createDefaultConfig() component.Config {
 	return &Config{
 		Presets:  []string{pii.PresetSecrets},
-		Action:   pii.ActionMask.String(),
+		Action:   pii.ActionMask,
 		Mask:     pii.DefaultMask,
 		KeepLast: 4,
 		// Resource and scope attributes are stored and indexed by every backend: scanned

@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
+	"github.com/otelcol-bridge/otelcol-bridge/components/pii"
 	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadata"
 	"github.com/otelcol-bridge/otelcol-bridge/processor/piiredactionprocessor/internal/metadatatest"
 )
@@ -125,9 +126,9 @@ var goldenCases = []goldenCase{
 	{name: "default_secrets", cfg: func(*Config) {}},
 	{name: "pii_actions", cfg: func(c *Config) {
 		c.Presets = []string{"pii", "secrets"}
-		c.Actions = map[string]string{"credit_card": "partial", "email": "hash", "us_ssn": "drop"}
+		c.Actions = map[string]pii.Action{"credit_card": pii.ActionPartial, "email": pii.ActionHash, "us_ssn": pii.ActionDrop}
 		c.HMACKey = fakeHMAC
-		c.CustomRules = []CustomRuleConfig{{Name: "employee_id", Pattern: `EMP-[0-9]{6}`, Action: "delete"}}
+		c.CustomRules = []CustomRuleConfig{{Name: "employee_id", Pattern: `EMP-[0-9]{6}`, Action: pii.ActionDelete}}
 		c.AllowedKeys = []string{"trace.note"}
 		c.Skip = []SkipCondition{{Attribute: "redaction.skip", Equals: "true"}}
 		c.ResourceAttributes, c.ScopeAttributes, c.Summary = true, true, true

@@ -98,7 +98,11 @@ var (
 	ErrMaxAttributes   = errors.New("max_attributes_per_request: must not be negative")
 	ErrMaxDecodes      = errors.New("max_concurrent_decodes: must not be negative")
 	ErrDecodeWait      = errors.New("decode_wait_timeout: must not be negative")
-	ErrDogStatsD       = errors.New("dogstatsd: endpoint must not be empty, queue_size and buffer_size must be positive")
+
+	// Errors of DogStatsDConfig.Validate; the collector prefixes them with dogstatsd.
+	ErrDogStatsDEndpoint   = errors.New("endpoint: must not be empty")
+	ErrDogStatsDQueueSize  = errors.New("queue_size: must be positive")
+	ErrDogStatsDBufferSize = errors.New("buffer_size: must be positive")
 )
 
 // Validate checks the configuration.
@@ -131,11 +135,21 @@ func (cfg *Config) Validate() error {
 	if cfg.DecodeWaitTimeout < 0 {
 		errs = append(errs, fmt.Errorf("%w, got %s", ErrDecodeWait, cfg.DecodeWaitTimeout))
 	}
-	if cfg.DogStatsD.HasValue() {
-		d := cfg.DogStatsD.Get()
-		if d.Endpoint == "" || d.QueueSize <= 0 || d.BufferSize <= 0 {
-			errs = append(errs, fmt.Errorf("%w, got endpoint %q, queue_size %d, buffer_size %d", ErrDogStatsD, d.Endpoint, d.QueueSize, d.BufferSize))
-		}
+	return errors.Join(errs...)
+}
+
+// Validate checks the DogStatsD listener; the collector calls it only when the dogstatsd
+// key is present.
+func (d *DogStatsDConfig) Validate() error {
+	var errs []error
+	if d.Endpoint == "" {
+		errs = append(errs, ErrDogStatsDEndpoint)
+	}
+	if d.QueueSize <= 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrDogStatsDQueueSize, d.QueueSize))
+	}
+	if d.BufferSize <= 0 {
+		errs = append(errs, fmt.Errorf("%w, got %d", ErrDogStatsDBufferSize, d.BufferSize))
 	}
 	return errors.Join(errs...)
 }

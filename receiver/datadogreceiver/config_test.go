@@ -2,6 +2,7 @@ package datadogreceiver
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,8 @@ func TestLoadConfig(t *testing.T) {
 	tests := []struct {
 		id          string
 		check       func(t *testing.T, cfg *Config)
-		validateErr error
+		validateErr error  // a sentinel the error wraps
+		validateMsg string // the whole message, as the collector prints it
 		unmarshal   string
 	}{
 		{id: "", check: func(t *testing.T, cfg *Config) {
@@ -66,15 +68,25 @@ func TestLoadConfig(t *testing.T) {
 			require.True(t, cfg.DogStatsD.HasValue(), "the key alone turns the listener on")
 			assert.Equal(t, DogStatsDConfig{Endpoint: "localhost:8125", QueueSize: 4096, BufferSize: 8192}, *cfg.DogStatsD.Get())
 		}},
-		{id: "bad_dogstatsd", validateErr: ErrDogStatsD},
-		{id: "bad_items", validateErr: ErrMaxItems},
-		{id: "bad_attributes", validateErr: ErrMaxAttributes},
-		{id: "bad_decodes", validateErr: ErrMaxDecodes},
-		{id: "bad_decode_wait", validateErr: ErrDecodeWait},
-		{id: "bad_span_name", validateErr: ErrSpanName},
-		{id: "bad_cache", validateErr: ErrCacheSize},
-		{id: "empty_endpoint", validateErr: ErrMissingEndpoint},
-		{id: "typo", unmarshal: "has invalid keys: trace_id_cach_size"},
+		{id: "bad_dogstatsd", validateErr: ErrDogStatsDQueueSize, validateMsg: "dogstatsd: queue_size: must be positive, got 0"},
+		{id: "bad_items", validateErr: ErrMaxItems, validateMsg: "max_items_per_request: must not be negative, got -1"},
+		{id: "bad_attributes", validateErr: ErrMaxAttributes, validateMsg: "max_attributes_per_request: must not be negative, got -1"},
+		{id: "bad_decodes", validateErr: ErrMaxDecodes, validateMsg: "max_concurrent_decodes: must not be negative, got -2"},
+		{id: "bad_decode_wait", validateErr: ErrDecodeWait, validateMsg: "decode_wait_timeout: must not be negative, got -1s"},
+		{id: "bad_span_name", validateErr: ErrSpanName, validateMsg: `span_name: must be "resource" or "operation", got "title"`},
+		{id: "bad_cache", validateErr: ErrCacheSize, validateMsg: "trace_id_cache_size: must not be negative, got -1"},
+		{id: "empty_endpoint", validateErr: ErrMissingEndpoint, validateMsg: "endpoint: must not be empty"},
+		// Every error at once, in the same order each time: the receiver's own checks,
+		// then dogstatsd's (the collector prefixes the first line of them).
+		{id: "many_errors", validateErr: ErrDogStatsDBufferSize, validateMsg: strings.Join([]string{
+			"endpoint: must not be empty",
+			"trace_id_cache_size: must not be negative, got -1",
+			`span_name: must be "resource" or "operation", got "trace"`,
+			"dogstatsd: endpoint: must not be empty",
+			"queue_size: must be positive, got -1",
+			"buffer_size: must be positive, got 0",
+		}, "\n")},
+		{id: "typo", unmarshal: "decoding failed due to the following error(s):\n\n'datadogreceiver.Config' has invalid keys: trace_id_cach_size"},
 	}
 	for _, tt := range tests {
 		t.Run("id="+tt.id, func(t *testing.T) {
@@ -87,13 +99,14 @@ func TestLoadConfig(t *testing.T) {
 			cfg := NewFactory().CreateDefaultConfig().(*Config)
 			err = sub.Unmarshal(cfg)
 			if tt.unmarshal != "" {
-				require.ErrorContains(t, err, tt.unmarshal)
+				require.EqualError(t, err, tt.unmarshal)
 				return
 			}
 			require.NoError(t, err)
 			err = confmap.Validate(cfg)
 			if tt.validateErr != nil {
 				require.ErrorIs(t, err, tt.validateErr)
+				require.EqualError(t, err, tt.validateMsg)
 				return
 			}
 			require.NoError(t, err)

@@ -29,7 +29,8 @@ func TestLoadConfig(t *testing.T) {
 	tests := []struct {
 		id          string
 		check       func(t *testing.T, cfg *Config)
-		validateErr error
+		validateErr error  // a sentinel the error wraps
+		validateMsg string // the whole message, as the collector prints it
 		unmarshal   string
 	}{
 		{id: "", check: func(t *testing.T, cfg *Config) {
@@ -45,9 +46,9 @@ func TestLoadConfig(t *testing.T) {
 			assert.True(t, cfg.ParseStringTags)
 			assert.True(t, cfg.KeepAlivesEnabled)
 		}},
-		{id: "empty_endpoint", validateErr: ErrMissingEndpoint},
-		{id: "bad_body_size", validateErr: ErrMaxBodySize},
-		{id: "typo", unmarshal: "has invalid keys: parse_strings_tags"},
+		{id: "empty_endpoint", validateErr: ErrMissingEndpoint, validateMsg: "endpoint: must not be empty"},
+		{id: "bad_body_size", validateErr: ErrMaxBodySize, validateMsg: "max_request_body_size: must not be negative, got -1"},
+		{id: "typo", unmarshal: "decoding failed due to the following error(s):\n\n'zipkinreceiver.Config' has invalid keys: parse_strings_tags"},
 	}
 	for _, tt := range tests {
 		t.Run("id="+tt.id, func(t *testing.T) {
@@ -60,13 +61,14 @@ func TestLoadConfig(t *testing.T) {
 			cfg := NewFactory().CreateDefaultConfig().(*Config)
 			err = sub.Unmarshal(cfg)
 			if tt.unmarshal != "" {
-				require.ErrorContains(t, err, tt.unmarshal)
+				require.EqualError(t, err, tt.unmarshal)
 				return
 			}
 			require.NoError(t, err)
 			err = confmap.Validate(cfg)
 			if tt.validateErr != nil {
 				require.ErrorIs(t, err, tt.validateErr)
+				require.EqualError(t, err, tt.validateMsg)
 				return
 			}
 			require.NoError(t, err)
