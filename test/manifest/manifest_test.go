@@ -86,8 +86,8 @@ func TestManifestOnOneReleaseLine(t *testing.T) {
 
 // TestSameComponentsManifestInStep: the size/RSS comparison of `make bench`
 // (test/load/samecomponents-builder-config.yaml) links every collector core and contrib
-// component of builder-config.yaml, ours left out, plus contrib's datadog and zipkin receivers
-// in place of ours, all on the release line.
+// component of builder-config.yaml, ours left out, plus contrib's datadog, zipkin and jaeger
+// receivers in place of ours, all on the release line.
 func TestSameComponentsManifestInStep(t *testing.T) {
 	load := func(rel string) map[string][]string {
 		data, err := os.ReadFile(filepath.Join(root(t), rel))
@@ -111,7 +111,8 @@ func TestSameComponentsManifestInStep(t *testing.T) {
 	ours := load("builder-config.yaml")
 	same := load(filepath.Join("test", "load", "samecomponents-builder-config.yaml"))
 	contrib := "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/"
-	ours["receivers"] = append(ours["receivers"], contrib+"datadogreceiver "+contribRelease, contrib+"zipkinreceiver "+contribRelease)
+	ours["receivers"] = append(ours["receivers"], contrib+"datadogreceiver "+contribRelease, contrib+"zipkinreceiver "+contribRelease,
+		contrib+"jaegerreceiver "+contribRelease)
 	for kind := range ours {
 		assert.ElementsMatch(t, ours[kind], same[kind], "samecomponents-builder-config.yaml %s drifted from builder-config.yaml", kind)
 	}
