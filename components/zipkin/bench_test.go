@@ -1,7 +1,10 @@
 package zipkin
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -70,4 +73,55 @@ func perSpan(b *testing.B, run func() int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spans), "ns/span")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(spans), "B/span")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(spans), "allocs/span")
+}
+
+// BenchmarkDecodeV1JSON compares DecodeV1JSON with contrib's zipkinv1 JSON
+// unmarshaler on a 1,000-span request made of contrib's v1 sample spans
+// (testdata/contrib-zipkinv1-single-batch.v1.json, repeated).
+func BenchmarkDecodeV1JSON(b *testing.B) {
+	body := repeatV1(b, "testdata/contrib-zipkinv1-single-batch.v1.json", 1000)
+	for _, impl := range []string{"ours", "ours-alias", "contrib"} {
+		b.Run("v1json-1000/"+impl, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			perSpan(b, func() int {
+				var td ptrace.Traces
+				var err error
+				switch impl {
+				case "ours":
+					td, _, err = DecodeV1JSON(body, Options{})
+				case "ours-alias":
+					td, _, err = DecodeV1JSON(body, Options{AliasBody: true})
+				default:
+					td, err = contribV1(body, false)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				return td.SpanCount()
+			})
+		})
+	}
+}
+
+// repeatV1 builds a JSON array of at least n spans from the spans of a v1
+// capture.
+func repeatV1(b *testing.B, path string, n int) []byte {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var spans []json.RawMessage
+	if err := json.Unmarshal(raw, &spans); err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		out.Write(spans[i%len(spans)])
+	}
+	out.WriteByte(']')
+	return out.Bytes()
 }

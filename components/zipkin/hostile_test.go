@@ -70,3 +70,48 @@ func TestHostileBodiesCostLinearMemory(t *testing.T) {
 		})
 	}
 }
+
+// hostileV1Bodies are the v1 shapes that would make a naive decoder
+// superlinear: one span with very many binary annotations (distinct or one
+// key repeated), very many annotations, a new endpoint (resource) per span,
+// deep nesting.
+func hostileV1Bodies() map[string]string {
+	const ids = `"traceId":"0102030405060708","id":"0a0b0c0d0e0f1011"`
+	list := func(n int, item func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = item(i)
+		}
+		return strings.Join(parts, ",")
+	}
+	return map[string]string{
+		"distinct binary annotations": `[{` + ids + `,"binaryAnnotations":[` + list(40000, func(i int) string {
+			return fmt.Sprintf(`{"key":"k%d","value":"v%d"}`, i, i)
+		}) + `]}]`,
+		"duplicate binary annotations": `[{` + ids + `,"binaryAnnotations":[` + list(40000, func(i int) string {
+			return fmt.Sprintf(`{"key":"k","value":"v%d"}`, i)
+		}) + `]}]`,
+		"annotations": `[{` + ids + `,"annotations":[` + list(40000, func(i int) string {
+			return fmt.Sprintf(`{"timestamp":%d,"value":"e%d"}`, i+1, i)
+		}) + `]}]`,
+		"endpoint per span": `[` + list(10000, func(i int) string {
+			return fmt.Sprintf(`{"traceId":"0102030405060708","id":"%016x","annotations":[{"timestamp":1,"value":"sr","endpoint":{"serviceName":"s%d","port":%d}}]}`, i+1, i, i)
+		}) + `]`,
+		"deep nesting": `[{` + ids + `,"x":` + strings.Repeat(`[`, 9990) + strings.Repeat(`]`, 9990) + `}]`,
+	}
+}
+
+func TestHostileV1BodiesCostLinearMemory(t *testing.T) {
+	for name, body := range hostileV1Bodies() {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			td, res, err := DecodeV1JSON([]byte(body), Options{})
+			runtime.ReadMemStats(&after)
+			require.NoError(t, err)
+			require.Positive(t, res.Spans)
+			require.Equal(t, res.Spans, td.SpanCount())
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64*len(body)), "heap per body byte")
+		})
+	}
+}
