@@ -180,16 +180,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// runSchedule sends pool payloads in turn from len(senders) workers. With a rate, request
-// k is due at start + k × (items per request / rate): one global schedule that the workers
-// share, so the rate does not depend on the number of workers, and a worker that falls
-// behind sends at once (counted late) instead of skipping. The run covers the requests due
-// within the duration, so a run sends exactly rate × duration items, rounded to whole requests.
+// runSchedule sends pool payloads in turn from len(senders) workers (see sendAll) and
+// reports on the run (see newReport).
 func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, senders []sender) *Report {
-	itemsPerReq := pool[0].Items
+	return newReport(cfg, pool, len(senders), sendAll(ctx, cfg, clock, pool, senders))
+}
+
+// runResult is what the scheduling loop measured, before it becomes a Report.
+type runResult struct {
+	total    *tally        // every worker's tally merged
+	elapsed  time.Duration // from the first request to the last answer
+	cpu      time.Duration // this process's CPU time during the loop
+	interval float64       // nanoseconds between requests; 0 saturates
+}
+
+// sendAll is the scheduling loop. With a rate, request k is due at start + k × (items per
+// request / rate): one global schedule that the workers share, so the rate does not depend
+// on the number of workers, and a worker that falls behind sends at once (counted late)
+// instead of skipping. The run covers the requests due within the duration, so a run sends
+// exactly rate × duration items, rounded to whole requests.
+func sendAll(ctx context.Context, cfg *Config, clock Clock, pool []Payload, senders []sender) runResult {
 	var interval float64 // nanoseconds between requests
 	if cfg.Rate > 0 {
-		interval = float64(itemsPerReq) / cfg.Rate * 1e9
+		interval = float64(pool[0].Items) / cfg.Rate * 1e9
 	}
 	lateAfter := time.Duration(max(interval, float64(10*time.Millisecond)))
 	var next atomic.Int64
@@ -259,14 +272,21 @@ func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, 
 	if elapsed <= 0 {
 		elapsed = clock.Now().Sub(start)
 	}
+	return runResult{total: total, elapsed: elapsed, cpu: cpu, interval: interval}
+}
+
+// newReport turns what the loop measured into the run's report: counts, rates over the
+// elapsed time, latency quantiles, bytes per item.
+func newReport(cfg *Config, pool []Payload, workers int, o runResult) *Report {
+	total := o.total
 	rep := &Report{
 		Protocol:            string(cfg.Protocol),
 		Signal:              string(cfg.Signal),
 		Mode:                "saturate",
 		RequestedRate:       cfg.Rate,
-		DurationSeconds:     elapsed.Seconds(),
-		Workers:             len(senders),
-		ItemsPerRequest:     float64(itemsPerReq),
+		DurationSeconds:     o.elapsed.Seconds(),
+		Workers:             workers,
+		ItemsPerRequest:     float64(pool[0].Items),
 		Requests:            total.requests,
 		Sent:                total.sent,
 		Accepted:            total.accepted,
@@ -282,15 +302,15 @@ func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, 
 		WireBytes:           total.wireBytes,
 		Variants:            len(pool),
 		Reasons:             sortedReasons(total.reasons),
-		GeneratorCPUSeconds: cpu.Seconds(),
+		GeneratorCPUSeconds: o.cpu.Seconds(),
 	}
-	if interval > 0 {
+	if o.interval > 0 {
 		rep.Mode = "rate"
 	}
-	if s := elapsed.Seconds(); s > 0 {
+	if s := o.elapsed.Seconds(); s > 0 {
 		rep.SentRate = float64(total.sent) / s
 		rep.AcceptedRate = float64(total.accepted) / s
-		rep.GeneratorCores = cpu.Seconds() / s
+		rep.GeneratorCores = o.cpu.Seconds() / s
 	}
 	if total.sent > 0 {
 		rep.WireBytesPerItem = float64(total.wireBytes) / float64(total.sent)
