@@ -31,6 +31,11 @@ type Config struct {
 	// OTLP JSON (one document or JSON lines, as the file exporter writes), OTLP protobuf, or
 	// Zipkin v2 JSON; gzip-compressed files too.
 	Replay string
+	// ReplayRaw is a request body captured from a client for Protocol (zipkin-json,
+	// zipkin-proto, jaeger-thrift-http), sent with its spans as captured: repeated, in
+	// turn, to ItemsPerRequest spans per request, or the body as captured when
+	// ItemsPerRequest is 0. gzip-compressed files too.
+	ReplayRaw string
 	// Compression is "" or "gzip" (Content-Encoding for HTTP, the gRPC compressor for gRPC).
 	Compression string
 	// Timeout bounds each request.
@@ -71,7 +76,17 @@ func (c *Config) Validate() error {
 	if c.Duration <= 0 {
 		return bad("--duration must be positive, got %s", c.Duration)
 	}
-	if c.Replay == "" && c.ItemsPerRequest <= 0 {
+	if c.Replay != "" && c.ReplayRaw != "" {
+		return bad("--replay and --replay-raw are exclusive")
+	}
+	if c.ReplayRaw != "" {
+		if _, ok := rawReplayProtocols[c.Protocol]; !ok {
+			return bad("--replay-raw: --protocol %s is not one of zipkin-json, zipkin-proto, jaeger-thrift-http", c.Protocol)
+		}
+		if c.ItemsPerRequest < 0 {
+			return bad("--spans-per-request must be positive (or 0 with --replay-raw: as captured), got %d", c.ItemsPerRequest)
+		}
+	} else if c.Replay == "" && c.ItemsPerRequest <= 0 {
 		return bad("--spans-per-request must be positive, got %d", c.ItemsPerRequest)
 	}
 	if c.Workers <= 0 {
@@ -331,6 +346,9 @@ func BuildPayloads(cfg Config) ([]Payload, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.ReplayRaw != "" {
+		return buildRawPayload(cfg)
+	}
 	var replay any
 	if cfg.Replay != "" {
 		var err error
@@ -388,6 +406,19 @@ func BuildPayloads(cfg Config) ([]Payload, error) {
 	}
 	runtime.GC()
 	return pool, nil
+}
+
+// buildRawPayload is the one payload of a --replay-raw run: the captured spans keep their
+// ids, so there is one variant (receivers do not deduplicate).
+func buildRawPayload(cfg Config) ([]Payload, error) {
+	p, err := loadRawReplay(cfg.ReplayRaw, cfg.Protocol, cfg.ItemsPerRequest)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Compression == "gzip" {
+		p.Body = gzipBytes(p.Body)
+	}
+	return []Payload{p}, nil
 }
 
 func encodePayload(p Protocol, data any) (Payload, error) {
