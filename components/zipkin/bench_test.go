@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jaegertracing/jaeger-idl/thrift-gen/zipkincore"
+
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/loadgen"
@@ -124,4 +126,41 @@ func repeatV1(b *testing.B, path string, n int) []byte {
 	}
 	out.WriteByte(']')
 	return out.Bytes()
+}
+
+// BenchmarkDecodeV1Thrift compares DecodeV1Thrift with contrib's zipkinv1
+// Thrift unmarshaler on a 1,000-span request made of contrib's v1 Thrift
+// sample spans (testdata/contrib-zipkinv1-thrift-single-batch.v1thrift.json,
+// repeated).
+func BenchmarkDecodeV1Thrift(b *testing.B) {
+	raw, err := os.ReadFile("testdata/contrib-zipkinv1-thrift-single-batch.v1thrift.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sample, spans []*zipkincore.Span
+	if err := json.Unmarshal(raw, &sample); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 1000 {
+		spans = append(spans, sample[i%len(sample)])
+	}
+	body := serializeThrift(b, spans)
+	for _, impl := range []string{"ours", "contrib"} {
+		b.Run("v1thrift-1000/"+impl, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			perSpan(b, func() int {
+				var td ptrace.Traces
+				var err error
+				if impl == "ours" {
+					td, _, err = DecodeV1Thrift(body, Options{})
+				} else {
+					td, err = contribV1Thrift(body)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				return td.SpanCount()
+			})
+		})
+	}
 }

@@ -1,8 +1,9 @@
-// Package zipkin decodes the Zipkin span formats (v2 JSON and proto3, v1 JSON)
-// that Zipkin tracers post to /api/v2/spans and /api/v1/spans, and translates
-// them to OTLP (pdata). v1 Thrift stays with contrib's zipkinv1 package.
+// Package zipkin decodes the Zipkin span formats (v2 JSON and proto3, v1 JSON
+// and Thrift) that Zipkin tracers post to /api/v2/spans and /api/v1/spans, and
+// translates them to OTLP (pdata). v1 Thrift is read by contrib's Thrift
+// deserializer, then translated here.
 //
-// The decoders stream the body straight into pdata: no zipkin-go model, no
+// The JSON and proto3 decoders stream the body straight into pdata: no zipkin-go model, no
 // per-span maps, and strings alias the body wherever it holds them verbatim
 // (so the caller must not modify or reuse the body while the traces are in
 // use). Their output equals contrib's pkg/translator/zipkin translators with the

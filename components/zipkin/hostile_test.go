@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jaegertracing/jaeger-idl/thrift-gen/zipkincore"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,4 +116,22 @@ func TestHostileV1BodiesCostLinearMemory(t *testing.T) {
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64*len(body)), "heap per body byte")
 		})
 	}
+}
+
+// A Thrift span with very many binary annotations costs linear memory (and
+// time: contrib's translation is quadratic in them).
+func TestHostileV1ThriftCostsLinearMemory(t *testing.T) {
+	var bins []*zipkincore.BinaryAnnotation
+	for i := range 40000 {
+		bins = append(bins, &zipkincore.BinaryAnnotation{Key: fmt.Sprintf("k%d", i), Value: []byte("v"), AnnotationType: zipkincore.AnnotationType_STRING})
+	}
+	body := serializeThrift(t, []*zipkincore.Span{{TraceID: 1, ID: 2, BinaryAnnotations: bins}})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	td, res, err := DecodeV1Thrift(body, Options{})
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Spans)
+	require.Equal(t, 40000, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Len())
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64*len(body)), "heap per body byte")
 }

@@ -54,7 +54,8 @@ type v1Annotation struct {
 type v1Binary struct {
 	key, value string
 	ep         v1Endpoint
-	consumed   bool // the status mapper took it: not an attribute
+	val        v1Value // the typed value; from value unless the Thrift path set it
+	consumed   bool    // the status mapper took it: not an attribute
 }
 
 func (s *v1Span) reset() {

@@ -67,43 +67,9 @@ func (b *v1Builder) add(s *v1Span, raw []byte) error {
 		b.detach(s, raw)
 	}
 
-	// Annotations: kind, endpoint, times and events, in one pass.
-	kind := ptrace.SpanKindUnspecified
-	kindSet := false
-	var ep *v1Endpoint
-	early, late := int64(math.MaxInt64), int64(math.MinInt64)
-	var start, end uint64
-	events := 0
-	for i := range s.annotations {
-		a := &s.annotations[i]
-		if a.value == "" {
-			continue
-		}
-		k, isKind := v1Kind(a.value)
-		if isKind {
-			if ep == nil && a.ep.set && a.ep.serviceName != "" && a.ep.serviceName != v1UnknownService {
-				ep = &a.ep
-			}
-			if !kindSet {
-				kind, kindSet = k, true
-			}
-		} else {
-			events++
-		}
-		if a.ts < early {
-			early, start = a.ts, v1Timestamp(a.ts)
-		}
-		if a.ts > late {
-			late, end = a.ts, v1Timestamp(a.ts)
-		}
-	}
-	res := v1Endpoint{serviceName: v1UnknownService}
-	if ep != nil {
-		res = *ep
-	}
-	if fallback := s.fallbackService(); res.serviceName == v1UnknownService && fallback != "" {
-		res.serviceName = fallback
-	}
+	a := v1Annotations(s.annotations)
+	res := a.resource(s.fallbackService())
+	start, end := a.start, a.end
 	if s.ts != 0 {
 		start, end = v1Timestamp(s.ts), v1Timestamp(s.ts+s.dur)
 	}
@@ -117,33 +83,96 @@ func (b *v1Builder) add(s *v1Span, raw []byte) error {
 
 	dst := b.resource(res).AppendEmpty()
 	b.spans++
-	if events > 0 {
-		evs := dst.Events()
-		evs.EnsureCapacity(events)
-		for i := range s.annotations {
-			a := &s.annotations[i]
-			if _, isKind := v1Kind(a.value); a.value == "" || isKind {
-				continue
-			}
-			ev := evs.AppendEmpty()
-			ev.SetTimestamp(pcommon.Timestamp(v1Timestamp(a.ts)))
-			ev.SetName(a.value)
-		}
-	}
+	a.fillEvents(s.annotations, dst)
 	if len(s.binary) > 0 {
-		b.fillBinary(s, dst, absent)
+		extra := 0
+		if absent {
+			extra = 1
+		}
+		b.fillBinary(s.binary, dst, extra)
 	}
 	if absent {
 		dst.Attributes().PutBool(keyStartTimeAbsent, true)
 	}
 	dst.SetStartTimestamp(pcommon.Timestamp(start))
 	dst.SetEndTimestamp(pcommon.Timestamp(end))
-	dst.SetKind(kind)
+	dst.SetKind(a.kind)
 	dst.SetName(s.name)
 	dst.SetTraceID(tid)
 	dst.SetSpanID(sid)
 	dst.SetParentSpanID(parent)
 	return nil
+}
+
+// v1AnnotationSummary is what a span's annotations say, as contrib's
+// jsonAnnotationsToSpanAndEndpoint (shared by its JSON and Thrift paths)
+// reads them: the kind and endpoint of the first span-kind annotation, the
+// earliest and latest times, how many become events.
+type v1AnnotationSummary struct {
+	kind       ptrace.SpanKind
+	ep         *v1Endpoint
+	start, end uint64
+	events     int
+}
+
+func v1Annotations(anns []v1Annotation) v1AnnotationSummary {
+	var r v1AnnotationSummary
+	kindSet := false
+	early, late := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range anns {
+		a := &anns[i]
+		if a.value == "" {
+			continue
+		}
+		k, isKind := v1Kind(a.value)
+		if isKind {
+			if r.ep == nil && a.ep.set && a.ep.serviceName != "" && a.ep.serviceName != v1UnknownService {
+				r.ep = &a.ep
+			}
+			if !kindSet {
+				r.kind, kindSet = k, true
+			}
+		} else {
+			r.events++
+		}
+		if a.ts < early {
+			early, r.start = a.ts, v1Timestamp(a.ts)
+		}
+		if a.ts > late {
+			late, r.end = a.ts, v1Timestamp(a.ts)
+		}
+	}
+	return r
+}
+
+// resource is the endpoint of the span's resource: the annotations' one,
+// else one named by the binary annotations (fallback), else unknown-service.
+func (r *v1AnnotationSummary) resource(fallback string) v1Endpoint {
+	res := v1Endpoint{serviceName: v1UnknownService}
+	if r.ep != nil {
+		res = *r.ep
+	}
+	if res.serviceName == v1UnknownService && fallback != "" {
+		res.serviceName = fallback
+	}
+	return res
+}
+
+func (r *v1AnnotationSummary) fillEvents(anns []v1Annotation, dst ptrace.Span) {
+	if r.events == 0 {
+		return
+	}
+	evs := dst.Events()
+	evs.EnsureCapacity(r.events)
+	for i := range anns {
+		a := &anns[i]
+		if _, isKind := v1Kind(a.value); a.value == "" || isKind {
+			continue
+		}
+		ev := evs.AppendEmpty()
+		ev.SetTimestamp(pcommon.Timestamp(v1Timestamp(a.ts)))
+		ev.SetName(a.value)
+	}
 }
 
 func v1Kind(value string) (ptrace.SpanKind, bool) {
@@ -190,16 +219,20 @@ func (s *v1Span) fallbackService() string {
 
 // fillBinary writes the binary annotations as attributes (a repeated key
 // keeps its first position and its last value, as pcommon.Map.PutEmpty
-// does) and derives the status as contrib's statusMapper does.
-func (b *v1Builder) fillBinary(s *v1Span, dst ptrace.Span, absent bool) {
+// does) and derives the status as contrib's statusMapper does. extra is the
+// number of attributes the caller adds afterwards.
+func (b *v1Builder) fillBinary(bins []v1Binary, dst ptrace.Span, extra int) {
 	var st v1StatusMapper
 	n := 0
-	for i := range s.binary {
-		a := &s.binary[i]
+	for i := range bins {
+		a := &bins[i]
 		if a.key == "lc" {
 			a.key = "component"
 		}
-		if a.consumed = st.drops(b, a.key, a.value); a.consumed {
+		if a.val.typ == pcommon.ValueTypeEmpty {
+			a.val = b.typed(a.value)
+		}
+		if a.consumed = st.drops(a.key, &a.val); a.consumed {
 			continue
 		}
 		n++
@@ -209,34 +242,95 @@ func (b *v1Builder) fillBinary(s *v1Span, dst ptrace.Span, absent bool) {
 		// pdata's Put* scan the map: a span with thousands of binary
 		// annotations would cost n².
 		raw := make(map[string]any, n)
-		for i := range s.binary {
-			if a := &s.binary[i]; !a.consumed {
-				raw[a.key] = b.rawValue(a.value)
+		for i := range bins {
+			if a := &bins[i]; !a.consumed {
+				raw[a.key] = a.val.raw()
 			}
 		}
 		_ = attrs.FromRaw(raw)
 	} else {
-		extra := 0
-		if absent {
-			extra = 1
-		}
 		attrs.EnsureCapacity(n + extra)
-		for i := range s.binary {
-			if a := &s.binary[i]; !a.consumed {
-				b.putTag(attrs, a.key, a.value)
+		for i := range bins {
+			if a := &bins[i]; !a.consumed {
+				a.val.put(attrs, a.key)
 			}
 		}
 	}
 	st.apply(dst.Status())
 }
 
-// putTag types values as parse_string_tags asks.
-func (b *v1Builder) putTag(attrs pcommon.Map, key, value string) {
-	(&builder{opt: b.opt}).putTag(attrs, key, value)
+// v1Value is a binary annotation's value as contrib types it: a string (v1
+// JSON, typed by parse_string_tags), or by the Thrift annotation type.
+type v1Value struct {
+	typ pcommon.ValueType
+	s   string
+	i   int64
+	d   float64
+	b   bool
 }
 
-func (b *v1Builder) rawValue(value string) any {
-	return (&builder{opt: b.opt}).rawValue(value)
+// typed types a v1 JSON value as parse_string_tags asks.
+func (b *v1Builder) typed(value string) v1Value {
+	if b.opt.ParseStringTags {
+		switch typeOf(value) {
+		case pcommon.ValueTypeInt:
+			return v1Value{typ: pcommon.ValueTypeInt, i: parseInt(value)}
+		case pcommon.ValueTypeDouble:
+			return v1Value{typ: pcommon.ValueTypeDouble, d: parseFloat(value)}
+		case pcommon.ValueTypeBool:
+			return v1Value{typ: pcommon.ValueTypeBool, b: value == "true"}
+		}
+	}
+	return v1Value{typ: pcommon.ValueTypeStr, s: value}
+}
+
+func (v *v1Value) put(attrs pcommon.Map, key string) {
+	switch v.typ {
+	case pcommon.ValueTypeInt:
+		attrs.PutInt(key, v.i)
+	case pcommon.ValueTypeDouble:
+		attrs.PutDouble(key, v.d)
+	case pcommon.ValueTypeBool:
+		attrs.PutBool(key, v.b)
+	default:
+		attrs.PutStr(key, v.s)
+	}
+}
+
+func (v *v1Value) raw() any {
+	switch v.typ {
+	case pcommon.ValueTypeInt:
+		return v.i
+	case pcommon.ValueTypeDouble:
+		return v.d
+	case pcommon.ValueTypeBool:
+		return v.b
+	}
+	return v.s
+}
+
+// str is pcommon.Value.Str(): empty unless the value is a string.
+func (v *v1Value) str() string {
+	if v.typ == pcommon.ValueTypeStr {
+		return v.s
+	}
+	return ""
+}
+
+// statusCode reads a status code as contrib's attribToStatusCode does: an
+// int32, from an integer or a decimal string.
+func (v *v1Value) statusCode() (int32, bool) {
+	switch v.typ {
+	case pcommon.ValueTypeInt:
+		if v.i < math.MinInt32 || v.i > math.MaxInt32 {
+			return 0, false
+		}
+		return int32(v.i), true
+	case pcommon.ValueTypeStr:
+		c, err := strconv.ParseInt(v.s, 10, 32)
+		return int32(c), err == nil
+	}
+	return 0, false
 }
 
 // resource returns the span slice of the endpoint's resource, creating it.
@@ -366,10 +460,10 @@ type v1Status struct {
 
 // drops notes what a binary annotation says about the status and reports
 // whether it is consumed (not an attribute).
-func (m *v1StatusMapper) drops(b *v1Builder, key, value string) bool {
+func (m *v1StatusMapper) drops(key string, v *v1Value) bool {
 	switch key {
 	case "census.status_code":
-		if c, ok := v1StatusCode(value); ok {
+		if c, ok := v.statusCode(); ok {
 			m.census.set, m.census.code = true, ptrace.StatusCodeOk
 			if c != 0 {
 				m.census.code = ptrace.StatusCodeError
@@ -377,26 +471,26 @@ func (m *v1StatusMapper) drops(b *v1Builder, key, value string) bool {
 		}
 		return true
 	case "census.status_description", "opencensus.status_description":
-		m.census.msg = b.strValue(value)
+		m.census.msg = v.str()
 		return true
 	case "otel.status_code":
 		// Kept as is, even outside the enum, as contrib keeps it.
-		if c, ok := v1StatusCode(value); ok {
+		if c, ok := v.statusCode(); ok {
 			m.otel.set, m.otel.code = true, ptrace.StatusCode(c)
 		}
 		return true
 	case "otel.status_description":
-		m.otel.msg = b.strValue(value)
+		m.otel.msg = v.str()
 		return true
 	case "http.status_code", "http.response.status_code":
-		if c, ok := v1StatusCode(value); ok {
+		if c, ok := v.statusCode(); ok {
 			m.http.set, m.http.code = true, ptrace.StatusCodeError
 			if c >= 100 && c < 400 {
 				m.http.code = ptrace.StatusCodeUnset
 			}
 		}
 	case "http.status_message":
-		m.http.msg = b.strValue(value)
+		m.http.msg = v.str()
 	case "error":
 		m.errTag.set, m.errTag.code = true, ptrace.StatusCodeError
 		return true
@@ -425,24 +519,4 @@ func (m *v1StatusMapper) apply(dst ptrace.Status) {
 	}
 	dst.SetCode(s.code)
 	dst.SetMessage(s.msg)
-}
-
-// v1StatusCode reads a status code as contrib's attribToStatusCode reads the
-// (possibly typed) value: an int32 in decimal. Values parse_string_tags
-// types as floats or booleans never parse as integers either.
-func v1StatusCode(value string) (int32, bool) {
-	c, err := strconv.ParseInt(value, 10, 32)
-	return int32(c), err == nil
-}
-
-// strValue is pcommon.Value.Str() of the value as typed: empty for a value
-// that parse_string_tags turned into a number or boolean.
-func (b *v1Builder) strValue(value string) string {
-	if b.opt.ParseStringTags {
-		switch typeOf(value) {
-		case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
-			return ""
-		}
-	}
-	return value
 }
