@@ -135,3 +135,17 @@ func TestHostileV1ThriftCostsLinearMemory(t *testing.T) {
 	require.Equal(t, 40000, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Len())
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64*len(body)), "heap per body byte")
 }
+
+// A Thrift body declaring a list far longer than itself is refused before
+// anything is allocated for it: contrib's deserializer preallocates the
+// declared 99,999,999 binary annotations (762 MiB) for this 13-byte body.
+func TestHostileV1ThriftDeclaredLengthsAllocateNothing(t *testing.T) {
+	body := []byte{0x0c, 0, 0, 0, 1, 0x0f, 0, 8, 0x0c, 0x05, 0xf5, 0xe0, 0xff}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, res, err := DecodeV1Thrift(body, Options{})
+	runtime.ReadMemStats(&after)
+	require.ErrorContains(t, err, "size exceeded max allowed: 99999999")
+	require.Zero(t, res.Spans)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10))
+}

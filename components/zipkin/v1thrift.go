@@ -9,20 +9,22 @@ import (
 	"math"
 	"net"
 
+	"github.com/apache/thrift/lib/go/thrift"
 	"github.com/jaegertracing/jaeger-idl/thrift-gen/zipkincore"
-	zipkinthriftconverter "github.com/open-telemetry/opentelemetry-collector-contrib/pkg/translator/zipkin/zipkinthriftconverter"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // DecodeV1Thrift translates a Zipkin v1 Thrift body (a list of zipkincore
-// spans) as contrib's zipkinv1 Thrift unmarshaler does. The body is read by
-// contrib's own deserializer (so what is malformed is exactly what contrib
-// refuses, and a malformed body loses every span, as in contrib); the
-// translation is the v1 builder's, linear in the binary annotations where
-// contrib's costs n² (pcommon.Map.PutEmpty scans the attributes for each).
+// spans) as contrib's zipkinv1 Thrift unmarshaler does. The body is read
+// with the same generated zipkincore code as contrib's deserializer (so what
+// is malformed is exactly what contrib refuses, and a malformed body loses
+// every span, as in contrib), but with the body's length as the Thrift size
+// limit (see readThriftSpans); the translation is the v1 builder's, linear
+// in the binary annotations where contrib's costs n² (pcommon.Map.PutEmpty
+// scans the attributes for each).
 func DecodeV1Thrift(body []byte, opt Options) (ptrace.Traces, Result, error) {
-	spans, err := zipkinthriftconverter.DeserializeThrift(context.Background(), body)
+	spans, err := readThriftSpans(body)
 	if err != nil {
 		return ptrace.NewTraces(), Result{}, err
 	}
@@ -138,4 +140,37 @@ func thriftValue(zb *zipkincore.BinaryAnnotation) v1Value {
 		return v1Value{typ: pcommon.ValueTypeStr, s: string(v)}
 	}
 	return v1Value{typ: pcommon.ValueTypeStr, s: fmt.Sprintf("<unknown zipkin v1 binary annotation type (%d)>", int(zb.AnnotationType))}
+}
+
+// readThriftSpans reads a Thrift binary list of zipkincore spans, as
+// contrib's zipkinthriftconverter.DeserializeThrift does, except for the size
+// limit. The generated code preallocates every list from its declared length,
+// which the Thrift library bounds only by MaxMessageSize (100 MB by default,
+// the limit contrib's deserializer keeps): 13 bytes declaring 99,999,999
+// binary annotations made it allocate 762 MiB. No container or string of a
+// body can be longer than the body, so limiting sizes to its length refuses
+// only bodies that would fail anyway, and bounds each preallocation by the
+// body.
+func readThriftSpans(body []byte) ([]*zipkincore.Span, error) {
+	ctx := context.Background()
+	buf := thrift.NewTMemoryBufferLen(0)
+	_, _ = buf.Write(body)
+	limit := int32(math.MaxInt32)
+	if len(body) < math.MaxInt32 {
+		limit = max(int32(len(body)), 1)
+	}
+	p := thrift.NewTBinaryProtocolConf(buf, &thrift.TConfiguration{MaxMessageSize: limit})
+	_, size, err := p.ReadListBegin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var spans []*zipkincore.Span
+	for range size {
+		zs := &zipkincore.Span{}
+		if err := zs.Read(ctx, p); err != nil {
+			return nil, err
+		}
+		spans = append(spans, zs)
+	}
+	return spans, nil
 }

@@ -88,6 +88,9 @@ func writeZipkinCorpus(dir string) {
 	add(hostileCase{Name: "v1_thrift_huge_string", File: "v1_thrift_huge_string.thrift", Path: v1, ContentType: thrift,
 		Shape: "a Thrift span whose name declares a 2 GiB length in a 16-byte body"}, 400,
 		[]byte{0x0c, 0, 0, 0, 1, 0x0b, 0, 3, 0x7f, 0xff, 0xff, 0xff, 'a', 'b', 'c', 'd'})
+	add(hostileCase{Name: "v1_thrift_declared_list_bomb", File: "v1_thrift_declared_list_bomb.thrift", Path: v1, ContentType: thrift,
+		Shape: "13 bytes declaring a span with 99,999,999 binary annotations (contrib's deserializer preallocates 762 MiB of heap for them: untouched pages, so not resident, but counted by the Go heap and memory_limiter)"}, 400,
+		[]byte{0x0c, 0, 0, 0, 1, 0x0f, 0, 8, 0x0c, 0x05, 0xf5, 0xe0, 0xff})
 	add(hostileCase{Name: "v1_thrift_many_binary_annotations", File: "v1_thrift_many_binary_annotations.thrift.gz", Path: v1, ContentType: thrift, ContentEncoding: "gzip",
 		Shape: "one Thrift span with 50,000 binary annotations (contrib's Thrift translation, quadratic in them, took over 10 s)"}, 202,
 		gz(thriftManyBinaryAnnotations(50000)))
