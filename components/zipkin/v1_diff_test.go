@@ -104,7 +104,7 @@ const v1IDs = `"traceId":"0102030405060708","id":"0a0b0c0d0e0f1011"`
 // v1EdgeCases are bodies where contrib's unmarshaler has a quirk the decoder
 // must reproduce (or, for errors, at least detect).
 var v1EdgeCases = []string{
-	`[]`, `null`, ` [ ] `, ``, `{}`, `"x"`, `[null]`, `[1]`, `[{}]`, `[]x`, `[` + "{" + v1IDs + "}" + `]`,
+	`[]`, `null`, ` [ ] `, ``, `{}`, `"x"`, "[]\x00", "null\x00", "\x00", "1\x00", `[null]`, `[1]`, `[{}]`, `[]x`, `[` + "{" + v1IDs + "}" + `]`,
 	`[{"traceId":"0102030405060708090a0b0c0d0e0f10","id":"0a0b0c0d0e0f1011","parentId":"0000000000000001"}]`,
 	`[{"traceId":"0000000000000000","id":"0a0b0c0d0e0f1011"}]`, `[{"traceId":"01","id":"0a0b0c0d0e0f1011"}]`,
 	`[{"traceId":"010203040506070g","id":"0a0b0c0d0e0f1011"}]`, `[{"traceId":null,"id":"0a0b0c0d0e0f1011"}]`,

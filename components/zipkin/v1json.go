@@ -92,7 +92,7 @@ func (d *v1Decoder) decode() {
 	switch d.peek() {
 	case '[':
 	case 'n':
-		if d.literal("null") && d.peek() != 0 {
+		if d.literal("null") && !d.atEnd() {
 			d.fail("data after the top-level value")
 		}
 		return
@@ -101,7 +101,7 @@ func (d *v1Decoder) decode() {
 		return
 	default:
 		if _, ok := d.skip(); ok {
-			if d.peek() != 0 {
+			if !d.atEnd() {
 				d.fail("data after the top-level value")
 				return
 			}
@@ -132,7 +132,7 @@ func (d *v1Decoder) decode() {
 			break
 		}
 	}
-	if d.err == nil && d.peek() != 0 {
+	if d.err == nil && !d.atEnd() {
 		d.fail("data after the top-level value")
 	}
 }
