@@ -31,6 +31,11 @@ type Config struct {
 	// OTLP JSON (one document or JSON lines, as the file exporter writes), OTLP protobuf, or
 	// Zipkin v2 JSON; gzip-compressed files too.
 	Replay string
+	// ReplayRaw is a request body captured from a client for Protocol (zipkin-json,
+	// zipkin-proto, jaeger-thrift-http), sent with its spans as captured: repeated, in
+	// turn, to ItemsPerRequest spans per request, or the body as captured when
+	// ItemsPerRequest is 0. gzip-compressed files too.
+	ReplayRaw string
 	// Compression is "" or "gzip" (Content-Encoding for HTTP, the gRPC compressor for gRPC).
 	Compression string
 	// Timeout bounds each request.
@@ -71,7 +76,17 @@ func (c *Config) Validate() error {
 	if c.Duration <= 0 {
 		return bad("--duration must be positive, got %s", c.Duration)
 	}
-	if c.Replay == "" && c.ItemsPerRequest <= 0 {
+	if c.Replay != "" && c.ReplayRaw != "" {
+		return bad("--replay and --replay-raw are exclusive")
+	}
+	if c.ReplayRaw != "" {
+		if _, ok := rawReplayProtocols[c.Protocol]; !ok {
+			return bad("--replay-raw: --protocol %s is not one of zipkin-json, zipkin-proto, jaeger-thrift-http", c.Protocol)
+		}
+		if c.ItemsPerRequest < 0 {
+			return bad("--spans-per-request must be positive (or 0 with --replay-raw: as captured), got %d", c.ItemsPerRequest)
+		}
+	} else if c.Replay == "" && c.ItemsPerRequest <= 0 {
 		return bad("--spans-per-request must be positive, got %d", c.ItemsPerRequest)
 	}
 	if c.Workers <= 0 {
@@ -180,16 +195,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// runSchedule sends pool payloads in turn from len(senders) workers. With a rate, request
-// k is due at start + k × (items per request / rate): one global schedule that the workers
-// share, so the rate does not depend on the number of workers, and a worker that falls
-// behind sends at once (counted late) instead of skipping. The run covers the requests due
-// within the duration, so a run sends exactly rate × duration items, rounded to whole requests.
+// runSchedule sends pool payloads in turn from len(senders) workers (see sendAll) and
+// reports on the run (see newReport).
 func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, senders []sender) *Report {
-	itemsPerReq := pool[0].Items
+	return newReport(cfg, pool, len(senders), sendAll(ctx, cfg, clock, pool, senders))
+}
+
+// runResult is what the scheduling loop measured, before it becomes a Report.
+type runResult struct {
+	total    *tally        // every worker's tally merged
+	elapsed  time.Duration // from the first request to the last answer
+	cpu      time.Duration // this process's CPU time during the loop
+	interval float64       // nanoseconds between requests; 0 saturates
+}
+
+// sendAll is the scheduling loop. With a rate, request k is due at start + k × (items per
+// request / rate): one global schedule that the workers share, so the rate does not depend
+// on the number of workers, and a worker that falls behind sends at once (counted late)
+// instead of skipping. The run covers the requests due within the duration, so a run sends
+// exactly rate × duration items, rounded to whole requests.
+func sendAll(ctx context.Context, cfg *Config, clock Clock, pool []Payload, senders []sender) runResult {
 	var interval float64 // nanoseconds between requests
 	if cfg.Rate > 0 {
-		interval = float64(itemsPerReq) / cfg.Rate * 1e9
+		interval = float64(pool[0].Items) / cfg.Rate * 1e9
 	}
 	lateAfter := time.Duration(max(interval, float64(10*time.Millisecond)))
 	var next atomic.Int64
@@ -259,14 +287,21 @@ func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, 
 	if elapsed <= 0 {
 		elapsed = clock.Now().Sub(start)
 	}
+	return runResult{total: total, elapsed: elapsed, cpu: cpu, interval: interval}
+}
+
+// newReport turns what the loop measured into the run's report: counts, rates over the
+// elapsed time, latency quantiles, bytes per item.
+func newReport(cfg *Config, pool []Payload, workers int, o runResult) *Report {
+	total := o.total
 	rep := &Report{
 		Protocol:            string(cfg.Protocol),
 		Signal:              string(cfg.Signal),
 		Mode:                "saturate",
 		RequestedRate:       cfg.Rate,
-		DurationSeconds:     elapsed.Seconds(),
-		Workers:             len(senders),
-		ItemsPerRequest:     float64(itemsPerReq),
+		DurationSeconds:     o.elapsed.Seconds(),
+		Workers:             workers,
+		ItemsPerRequest:     float64(pool[0].Items),
 		Requests:            total.requests,
 		Sent:                total.sent,
 		Accepted:            total.accepted,
@@ -282,15 +317,15 @@ func runSchedule(ctx context.Context, cfg *Config, clock Clock, pool []Payload, 
 		WireBytes:           total.wireBytes,
 		Variants:            len(pool),
 		Reasons:             sortedReasons(total.reasons),
-		GeneratorCPUSeconds: cpu.Seconds(),
+		GeneratorCPUSeconds: o.cpu.Seconds(),
 	}
-	if interval > 0 {
+	if o.interval > 0 {
 		rep.Mode = "rate"
 	}
-	if s := elapsed.Seconds(); s > 0 {
+	if s := o.elapsed.Seconds(); s > 0 {
 		rep.SentRate = float64(total.sent) / s
 		rep.AcceptedRate = float64(total.accepted) / s
-		rep.GeneratorCores = cpu.Seconds() / s
+		rep.GeneratorCores = o.cpu.Seconds() / s
 	}
 	if total.sent > 0 {
 		rep.WireBytesPerItem = float64(total.wireBytes) / float64(total.sent)
@@ -310,6 +345,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func BuildPayloads(cfg Config) ([]Payload, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.ReplayRaw != "" {
+		return buildRawPayload(cfg)
 	}
 	var replay any
 	if cfg.Replay != "" {
@@ -368,6 +406,19 @@ func BuildPayloads(cfg Config) ([]Payload, error) {
 	}
 	runtime.GC()
 	return pool, nil
+}
+
+// buildRawPayload is the one payload of a --replay-raw run: the captured spans keep their
+// ids, so there is one variant (receivers do not deduplicate).
+func buildRawPayload(cfg Config) ([]Payload, error) {
+	p, err := loadRawReplay(cfg.ReplayRaw, cfg.Protocol, cfg.ItemsPerRequest)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Compression == "gzip" {
+		p.Body = gzipBytes(p.Body)
+	}
+	return []Payload{p}, nil
 }
 
 func encodePayload(p Protocol, data any) (Payload, error) {

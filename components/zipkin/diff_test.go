@@ -120,7 +120,7 @@ func TestCapturesMatchContrib(t *testing.T) {
 // edgeCases are JSON bodies where zipkin-go's model or contrib's translator
 // has a quirk the decoder must reproduce (or, for errors, at least detect).
 var edgeCases = []string{
-	`[]`, `null`, ` [ ] `, ``, `{}`, `"x"`, `[null]`, `[1]`, `[{}]`, `[]x`, `[{"id":"1"}]`,
+	`[]`, `null`, ` [ ] `, ``, `{}`, `"x"`, "[]\x00", "null\x00", "\x00", "1\x00", `[null]`, `[1]`, `[{}]`, `[]x`, `[{"id":"1"}]`,
 	`[{"id":"01","traceId":"0000000000000000000000000000000001"}]`,
 	`[{"id":"01","traceId":"xyz"}]`, `[{"id":"01","traceId":null}]`, `[{"id":"01","traceId":[1]}]`,
 	`[{"id":"01","traceId":12345}]`, `[{"id":"","traceId":"01"}]`, `[{"id":"01","ID":"","traceId":"01"}]`,

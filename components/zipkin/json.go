@@ -60,7 +60,7 @@ func (d *jsonDecoder) decode() {
 	switch d.peek() {
 	case '[':
 	case 'n':
-		if d.literal("null") && d.peek() != 0 {
+		if d.literal("null") && !d.atEnd() {
 			d.fail("data after the top-level value")
 		}
 		return
@@ -70,7 +70,7 @@ func (d *jsonDecoder) decode() {
 	default:
 		// Valid JSON of another type is still not a span list.
 		if _, ok := d.skip(); ok {
-			if d.peek() != 0 {
+			if !d.atEnd() {
 				d.fail("data after the top-level value")
 				return
 			}
@@ -101,7 +101,7 @@ func (d *jsonDecoder) decode() {
 			break
 		}
 	}
-	if d.err == nil && d.peek() != 0 {
+	if d.err == nil && !d.atEnd() {
 		d.fail("data after the top-level value")
 	}
 }

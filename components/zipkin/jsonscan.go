@@ -56,6 +56,13 @@ func (d *jsonScanner) peek() byte {
 	return d.b[d.i]
 }
 
+// atEnd reports whether only whitespace is left. (peek's 0 cannot say it: a
+// NUL byte is data, and after the top-level value an error.)
+func (d *jsonScanner) atEnd() bool {
+	d.ws()
+	return d.i >= len(d.b)
+}
+
 func (d *jsonScanner) expect(c byte) bool {
 	if d.peek() != c {
 		d.fail(fmt.Sprintf("expected %q", c))

@@ -21,11 +21,11 @@ func init() { subcommands = append(subcommands, newLoadgenCommand) }
 // newLoadgenCommand is `otelcol-bridge loadgen`: the logic lives in components/loadgen.
 func newLoadgenCommand() *cobra.Command {
 	var (
-		protocol, signalName, endpoint, replay, compression string
-		rate                                                float64
-		duration, timeout                                   time.Duration
-		perRequest, workers                                 int
-		asJSON                                              bool
+		protocol, signalName, endpoint, replay, replayRaw, compression string
+		rate                                                           float64
+		duration, timeout                                              time.Duration
+		perRequest, workers                                            int
+		asJSON                                                         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "loadgen",
@@ -40,7 +40,8 @@ so the generator's own CPU (reported) stays small.
 Protocols: ` + strings.Join(loadgen.Protocols(), ", "),
 		Example: `  otelcol-bridge loadgen --protocol otlp-grpc --rate 10000 --duration 10s
   otelcol-bridge loadgen --protocol zipkin-json --endpoint 127.0.0.1:9411 --rate 0 --workers 4 --spans-per-request 1000
-  otelcol-bridge loadgen --protocol datadog-v04 --replay data/traces.jsonl --json`,
+  otelcol-bridge loadgen --protocol datadog-v04 --replay data/traces.jsonl --json
+  otelcol-bridge loadgen --protocol jaeger-thrift-http --replay-raw capture.body --spans-per-request 1000 --rate 0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			proto, err := loadgen.ParseProtocol(protocol)
@@ -54,9 +55,13 @@ Protocols: ` + strings.Join(loadgen.Protocols(), ", "),
 			if replay != "" && cmd.Flags().Changed("spans-per-request") {
 				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--spans-per-request cannot be combined with --replay: a replayed request carries the whole file")}
 			}
+			if replayRaw != "" && !cmd.Flags().Changed("spans-per-request") {
+				perRequest = 0 // the captured body as it is
+			}
 			cfg := loadgen.Config{
 				Protocol: proto, Signal: sig, Endpoint: endpoint, Rate: rate, Duration: duration,
-				ItemsPerRequest: perRequest, Workers: workers, Replay: replay, Compression: compression, Timeout: timeout,
+				ItemsPerRequest: perRequest, Workers: workers, Replay: replay, ReplayRaw: replayRaw,
+				Compression: compression, Timeout: timeout,
 			}
 			if err := cfg.Validate(); err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
@@ -88,6 +93,7 @@ Protocols: ` + strings.Join(loadgen.Protocols(), ", "),
 	f.IntVar(&perRequest, "spans-per-request", loadgen.DefaultItemsPerRequest, "spans (log records, data points) per request")
 	f.IntVar(&workers, "workers", 4, "concurrent requests (connections for gRPC and UDP)")
 	f.StringVar(&replay, "replay", "", "send this file's data instead of synthesized spans: OTLP JSON (lines), OTLP protobuf or Zipkin v2 JSON, optionally gzip")
+	f.StringVar(&replayRaw, "replay-raw", "", "send this captured request body of --protocol (zipkin-json, zipkin-proto, jaeger-thrift-http) with its spans as captured, repeated to --spans-per-request (default: the body as captured)")
 	f.StringVar(&compression, "compression", "none", "none or gzip (HTTP and gRPC protocols)")
 	f.DurationVar(&timeout, "timeout", loadgen.DefaultTimeout, "per-request timeout")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")

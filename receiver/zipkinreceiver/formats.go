@@ -68,9 +68,8 @@ func formatOf(req *http.Request) format {
 // from a body whose valid spans are returned.
 type decodeFunc func(body []byte, hdr http.Header) (td ptrace.Traces, rejected int, err error)
 
-// decoders returns the translation of each format: components/zipkin for v2
-// (unless own is false: contrib's translator then honours non-default
-// feature gates), contrib's zipkinv1 package for v1.
+// decoders returns the translation of each format: components/zipkin (unless
+// own is false: contrib's translators then honour non-default feature gates).
 func decoders(parseStringTags, own bool) map[format]decodeFunc {
 	opt := zipkin.Options{ParseStringTags: parseStringTags}
 	all := func(u ptrace.Unmarshaler) decodeFunc {
@@ -87,6 +86,14 @@ func decoders(parseStringTags, own bool) map[format]decodeFunc {
 		v1Thrift: all(zipkinv1.NewThriftTracesUnmarshaler()),
 	}
 	if own {
+		m[v1Thrift] = func(body []byte, _ http.Header) (ptrace.Traces, int, error) {
+			td, res, err := zipkin.DecodeV1Thrift(body, opt)
+			return td, res.Rejected, err
+		}
+		m[v1JSON] = func(body []byte, _ http.Header) (ptrace.Traces, int, error) {
+			td, res, err := zipkin.DecodeV1JSON(body, opt)
+			return td, res.Rejected, err
+		}
 		m[v2JSON] = func(body []byte, _ http.Header) (ptrace.Traces, int, error) {
 			td, res, err := zipkin.DecodeV2JSON(body, opt)
 			return td, res.Rejected, err

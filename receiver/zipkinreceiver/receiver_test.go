@@ -187,6 +187,26 @@ func TestInvalidInput(t *testing.T) {
 	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
 }
 
+// v1 JSON is decoded by our own decoder too: the valid spans of a partly
+// invalid request are kept (contrib refuses the whole request, and panics on
+// a null binary annotation).
+func TestInvalidV1JSONKeepsValidSpans(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	url, tel := startWithTelemetry(t, sink, nil)
+	status, msg := post(t, url+"/api/v1/spans", "application/json", "", []byte(`[
+		{"traceId":"0102030405060708","id":"0a0b0c0d0e0f1011","name":"good"},
+		{"traceId":"0102030405060708","id":"short"},
+		{"traceId":"0102030405060708","id":"0a0b0c0d0e0f1012","binaryAnnotations":[null]}]`))
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, msg, "1 spans accepted")
+	assert.Contains(t, msg, "2 of 3 spans rejected")
+	require.Equal(t, 1, sink.SpanCount())
+	assert.Equal(t, "good", sink.AllTraces()[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Name())
+	metadatatest.AssertEqualReceiverZipkinSpansRejected(t, tel, []metricdata.DataPoint[int64]{
+		{Attributes: attribute.NewSet(attribute.String("format", "v1_json")), Value: 2},
+	}, metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
+}
+
 // A pipeline refusal is retryable (503 with Retry-After) unless permanent.
 func TestPipelineRefusal(t *testing.T) {
 	body := readTestdata(t, "zipkin-go.v2.json")

@@ -27,8 +27,8 @@ func thriftBody(t *testing.T, spans ...*zipkincore.Span) []byte {
 	return buf.Bytes()
 }
 
-// v1 Thrift is delegated to contrib's zipkinv1 translator: what arrives is
-// exactly its translation.
+// v1 Thrift is read by contrib's deserializer and translated by
+// components/zipkin: what arrives is exactly contrib's translation.
 func TestV1ThriftMatchesContrib(t *testing.T) {
 	parent := int64(7)
 	ts, dur := int64(1_700_000_000_000_000), int64(1500)

@@ -170,6 +170,49 @@ func TestLoadgenSentEqualsReceived(t *testing.T) {
 	}
 }
 
+// TestLoadgenReplayRawSentEqualsReceived replays the client captures `make bench` replays
+// (loadgen --replay-raw: the captured spans, repeated) against the built binary, and checks
+// that every span sent reached the pipeline.
+func TestLoadgenReplayRawSentEqualsReceived(t *testing.T) {
+	const (
+		rate       = 500
+		seconds    = 2
+		perRequest = 25
+		wantSpans  = rate * seconds
+	)
+	captures := filepath.Join("..", "..", "components", "loadgen", "testdata", "captures")
+	for _, tc := range []struct {
+		protocol, capture string
+		port              int // index into the ports below
+	}{
+		{"zipkin-json", "zipkin-go.v2.json", 7}, {"zipkin-proto", "zipkin-go.v2.proto", 7},
+		{"jaeger-thrift-http", "jaeger-client-go.thrift", 4},
+	} {
+		t.Run(tc.capture, func(t *testing.T) {
+			ports := freePorts(t, 10)
+			args := make([]any, len(ports))
+			for i, p := range ports {
+				args[i] = p
+			}
+			c := startCollector(t, fmt.Sprintf(loadgenConfig, args...), ports[0])
+			cmd := exec.Command(loadgenBinary(t), "loadgen", "--protocol", tc.protocol,
+				"--endpoint", fmt.Sprintf("127.0.0.1:%d", ports[tc.port]), "--replay-raw", filepath.Join(captures, tc.capture),
+				"--rate", strconv.Itoa(rate), "--duration", fmt.Sprintf("%ds", seconds),
+				"--spans-per-request", strconv.Itoa(perRequest), "--workers", "2", "--json")
+			out, err := cmd.Output()
+			require.NoError(t, err, "loadgen: %s", out)
+			var rep loadgenReport
+			require.NoError(t, json.Unmarshal(out, &rep), "%s", out)
+			assert.Equal(t, int64(wantSpans), rep.Sent)
+			assert.Equal(t, rep.Sent, rep.Accepted, "%s", out)
+			waitFor(t, "the file exporter to write every span", func() bool {
+				return parseTraces(t, readJSONLines(t, c.Path("traces.jsonl"))).SpanCount() >= wantSpans
+			})
+			assert.Equal(t, float64(wantSpans), telemetrySum(t, ports[9], "otelcol_receiver_accepted_spans"))
+		})
+	}
+}
+
 // TestBenchConfigsValidate: the pipelines `make bench` runs (test/load/configs) load in this
 // build, so a manifest change cannot silently break the benchmarks.
 func TestBenchConfigsValidate(t *testing.T) {

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -227,11 +228,12 @@ func (r *report) loadgenUsage(b *strings.Builder, lang string) {
 		"otelcol-bridge loadgen --protocol otlp-grpc --rate 10000 --duration 30s            # 10k spans/s to localhost:4317\n" +
 		"otelcol-bridge loadgen --protocol zipkin-json --endpoint 10.0.0.5:9411 --rate 0 --workers 4 --spans-per-request 1000\n" +
 		"otelcol-bridge loadgen --protocol datadog-v04 --replay data/traces.jsonl --rate 5000  # replay the file exporter's output\n" +
+		"otelcol-bridge loadgen --protocol jaeger-thrift-http --replay-raw capture.body --spans-per-request 1000 --rate 0  # a client's captured request body, its spans repeated\n" +
 		"otelcol-bridge loadgen --protocol otlp-http --signal logs --compression gzip --json\n" +
 		"```\n\n")
 	b.WriteString(r.t(lang, text{
-		"Protocols: `otlp-grpc`, `otlp-http`, `otlp-http-json` (traces, metrics, logs), `jaeger-thrift-http`, `jaeger-grpc`, `jaeger-udp-compact`, `jaeger-udp-binary`, `zipkin-json`, `zipkin-proto`, `datadog-v04`, `datadog-v05`, `datadog-v1`. Payloads are encoded once before the clock starts (8 variants with distinct trace and span ids), so on 2 cores the collector, not the generator, saturates: see the *gen cores* column of the raw runs. A Jaeger request carries one process, so the spans of a request are sent under one service; a UDP request must fit the agent's 65,000-byte packet (the generator says how many spans fit).\n\n",
-		"协议：`otlp-grpc`、`otlp-http`、`otlp-http-json`（traces、metrics、logs），`jaeger-thrift-http`、`jaeger-grpc`、`jaeger-udp-compact`、`jaeger-udp-binary`，`zipkin-json`、`zipkin-proto`，`datadog-v04`、`datadog-v05`、`datadog-v1`。负载在计时开始前一次性编码（8 个 trace/span id 各不相同的变体），因此在 2 核机器上先饱和的是 collector 而不是生成器：见原始运行数据中的 *gen cores* 列。一个 Jaeger 请求只携带一个 process，所以一个请求中的 span 都以同一个服务发送；UDP 请求必须放进 agent 的 65,000 字节数据包（生成器会提示能放下多少 span）。\n\n"}))
+		"Protocols: `otlp-grpc`, `otlp-http`, `otlp-http-json` (traces, metrics, logs), `jaeger-thrift-http`, `jaeger-grpc`, `jaeger-udp-compact`, `jaeger-udp-binary`, `zipkin-json`, `zipkin-proto`, `datadog-v04`, `datadog-v05`, `datadog-v1`. Payloads are encoded once before the clock starts (8 variants with distinct trace and span ids), so on 2 cores the collector, not the generator, saturates: see the *gen cores* column of the raw runs. A Jaeger request carries one process, so the spans of a request are sent under one service; a UDP request must fit the agent's 65,000-byte packet (the generator says how many spans fit). `--replay` decodes a file (OTLP JSON or protobuf, Zipkin v2 JSON) and encodes its spans for `--protocol`, so the wire shape is the generator's; `--replay-raw` sends a request body captured from a client (`zipkin-json`, `zipkin-proto`, `jaeger-thrift-http`) with its spans as the client wrote them, repeated in turn to `--spans-per-request` (default: the body as captured), to measure what the real span shape costs.\n\n",
+		"协议：`otlp-grpc`、`otlp-http`、`otlp-http-json`（traces、metrics、logs），`jaeger-thrift-http`、`jaeger-grpc`、`jaeger-udp-compact`、`jaeger-udp-binary`，`zipkin-json`、`zipkin-proto`，`datadog-v04`、`datadog-v05`、`datadog-v1`。负载在计时开始前一次性编码（8 个 trace/span id 各不相同的变体），因此在 2 核机器上先饱和的是 collector 而不是生成器：见原始运行数据中的 *gen cores* 列。一个 Jaeger 请求只携带一个 process，所以一个请求中的 span 都以同一个服务发送；UDP 请求必须放进 agent 的 65,000 字节数据包（生成器会提示能放下多少 span）。`--replay` 解码一个文件（OTLP JSON 或 protobuf、Zipkin v2 JSON），再按 `--protocol` 重新编码其中的 span，因此线上形状是生成器的；`--replay-raw` 发送从客户端录下的请求体（`zipkin-json`、`zipkin-proto`、`jaeger-thrift-http`），span 保持客户端写出的原样，轮流重复到 `--spans-per-request` 个（默认：按录下的请求体原样发送），用来测量真实 span 形状的成本。\n\n"}))
 }
 
 func (r *report) commitNote() string {
@@ -271,10 +273,10 @@ func (r *report) loadNote(lang string) string {
 
 func (r *report) cell(sc scenario, side string) *cell { return r.cells[sc.id+"/"+side] }
 
-func (r *report) inGroup(g group) []scenario {
+func (r *report) inGroup(groups ...group) []scenario {
 	var out []scenario
 	for _, sc := range r.scenarios {
-		if sc.group == g {
+		if slices.Contains(groups, sc.group) {
 			out = append(out, sc)
 		}
 	}
@@ -282,7 +284,7 @@ func (r *report) inGroup(g group) []scenario {
 }
 
 func (r *report) saturation(b *strings.Builder, lang string) {
-	scs := r.inGroup(groupSaturation)
+	scs := r.inGroup(groupSaturation, groupReplay)
 	if len(scs) == 0 {
 		return
 	}
@@ -291,6 +293,11 @@ func (r *report) saturation(b *strings.Builder, lang string) {
 	fmt.Fprintf(b, "%s\n\n", tr(text{
 		"Each side receives as fast as it can. *spans/CPU-s* is the throughput per core; the ratio column is ours ÷ reference (above 1: ours handles more spans per core; for RSS, above 1: ours uses more memory).",
 		"两边都尽可能快地接收。*spans/CPU-s* 是每核吞吐；比值列为我们 ÷ 参照（吞吐比值大于 1 表示我们每核处理更多 span；RSS 比值大于 1 表示我们占用更多内存）。"}))
+	if len(r.inGroup(groupReplay)) > 0 {
+		fmt.Fprintf(b, "%s\n\n", tr(text{
+			"The *Replayed ... capture* rows send a request body recorded from the client library (`" + captureDir + "`: zipkin-go v0.4.3, jaeger-client-go v2.30.0) instead of synthetic spans: its spans byte for byte, repeated in turn to 1,000 per request (`otelcol-bridge loadgen --replay-raw`). Next to the synthetic rows of the same protocol they show how much of the cost comes from the span shape.",
+			"*Replayed ... capture* 这几行发送的是从客户端库录下的请求体（`" + captureDir + "`：zipkin-go v0.4.3、jaeger-client-go v2.30.0），而不是合成 span：逐字节保留其中的 span，轮流重复到每请求 1,000 个（`otelcol-bridge loadgen --replay-raw`）。与同一协议的合成行对照，可以看出成本有多少来自 span 的形状。"}))
+	}
 	b.WriteString("| scenario | side | accepted spans/s | collector cores | spans/CPU-s | peak RSS MiB | heap B alloc/span | p99 ms | wire B/span | lossless runs |\n|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, sc := range scs {
 		for _, side := range []string{"a", "b"} {
@@ -340,7 +347,7 @@ func firstOr(a, b []string) string {
 }
 
 func (r *report) protocolCost(b *strings.Builder, lang string) {
-	scs := r.inGroup(groupSaturation)
+	scs := r.inGroup(groupSaturation, groupReplay)
 	var otlp *scenario
 	for i := range scs {
 		if scs[i].id == "otlp-grpc-1000" {

@@ -123,10 +123,14 @@ func runOnce(ctx context.Context, o *options, sc scenario, side string, v *varia
 	}
 	drops0 := udpDrops(udpPort)
 	sys0, self0, t0 := systemBusySeconds(), selfCPUSeconds(), time.Now()
-	gen, err := loadgen.Run(ctx, loadgen.Config{
+	cfg := loadgen.Config{
 		Protocol: sc.protocol, Endpoint: endpointFor(c, sc.protocol), Rate: sc.rate, Duration: sc.duration,
 		ItemsPerRequest: sc.spansPerRequest, Workers: sc.workers,
-	})
+	}
+	if sc.replayRaw != "" {
+		cfg.ReplayRaw = filepath.Join(o.root, sc.replayRaw)
+	}
+	gen, err := loadgen.Run(ctx, cfg)
 	cpu1, _ := c.cpuSeconds()
 	sys1, self1, wall := systemBusySeconds(), selfCPUSeconds(), time.Since(t0).Seconds()
 	if err != nil {

@@ -16,7 +16,13 @@ const (
 	groupFixed      group = "fixed-rate"
 	groupGateway    group = "gateway"
 	groupProfiling  group = "profiling"
+	// groupReplay saturates with a real client's captured request body (loadgen
+	// --replay-raw) instead of synthetic spans; reported with the saturation group.
+	groupReplay group = "replay"
 )
+
+// captureDir holds the captured request bodies the replay scenarios send.
+const captureDir = "components/loadgen/testdata/captures"
 
 // variant is one side of a comparison: a binary and a pipeline.
 type variant struct {
@@ -36,6 +42,9 @@ type scenario struct {
 	rate            float64 // 0 saturates
 	duration        time.Duration
 	a, b            variant
+	// replayRaw is a captured body (relative to the repository root) whose spans are sent,
+	// repeated to spansPerRequest, instead of synthetic ones.
+	replayRaw string
 }
 
 func allScenarios(o *options) []scenario {
@@ -45,6 +54,11 @@ func allScenarios(o *options) []scenario {
 	profiling := variant{label: "otelcol-bridge + profiling", binary: o.ours, config: "profiling.yaml", ours: true}
 	sat := func(id, title string, p loadgen.Protocol, spans, workers int) scenario {
 		return scenario{id: id, title: title, group: groupSaturation, protocol: p, spansPerRequest: spans, workers: workers, duration: o.duration, a: ours, b: ref}
+	}
+	replay := func(id, title string, p loadgen.Protocol, capture string) scenario {
+		sc := sat(id, title, p, 1000, 4)
+		sc.group, sc.replayRaw = groupReplay, captureDir+"/"+capture
+		return sc
 	}
 	fixed := func(id string, rate float64) scenario {
 		return scenario{id: id, title: "OTLP gRPC, 100 spans/request, " + strings.TrimSuffix(id, "") + " spans/s", group: groupFixed,
@@ -68,6 +82,9 @@ func allScenarios(o *options) []scenario {
 		sat("zipkin-proto-1000", "Zipkin v2 proto3, 1,000 spans/request", loadgen.ZipkinProto, 1000, 4),
 		sat("datadog-v04-1000", "Datadog v0.4 msgpack, 1,000 spans/request", loadgen.DatadogV04, 1000, 4),
 		sat("datadog-v1-1000", "Datadog v1.0 msgpack, 1,000 spans/request", loadgen.DatadogV1, 1000, 4),
+		replay("replay-zipkin-go-json-1000", "Replayed zipkin-go capture, Zipkin v2 JSON, 1,000 spans/request", loadgen.ZipkinJSON, "zipkin-go.v2.json"),
+		replay("replay-zipkin-go-proto-1000", "Replayed zipkin-go capture, Zipkin v2 proto3, 1,000 spans/request", loadgen.ZipkinProto, "zipkin-go.v2.proto"),
+		replay("replay-jaeger-client-go-1000", "Replayed jaeger-client-go capture, Jaeger Thrift HTTP, 1,000 spans/request", loadgen.JaegerThriftHTTP, "jaeger-client-go.thrift"),
 		f10k,
 		f100k,
 		{id: "gateway-100k", title: "Default gateway processors vs batch only, OTLP gRPC at 100,000 spans/s", group: groupGateway,

@@ -1,5 +1,6 @@
 // Command hostilegen writes the hostile Datadog intake corpus that
-// test/e2e's TestDatadogHostileCorpus sends to the built binary: small
+// test/e2e's TestDatadogHostileCorpus sends to the built binary, and the
+// hostile Zipkin corpus (in zipkin/, see zipkin.go) of TestZipkinHostileCorpus: small
 // bodies whose decoded form, before the receiver bounded its cost by the body,
 // was many times the body (shared strings and tags multiplied, quadratic map
 // inserts, compression bombs). Run it from the repository root:
@@ -101,6 +102,7 @@ func main() {
 	if err := os.WriteFile(filepath.Join(out, "cases.json"), append(manifest, '\n'), 0o644); err != nil {
 		log.Fatal(err)
 	}
+	writeZipkinCorpus(filepath.Join(out, "zipkin"))
 }
 
 // --- msgpack writing, just what the corpus needs ---
