@@ -194,7 +194,7 @@ func TestLoadgenReplayRawSentEqualsReceived(t *testing.T) {
 			for i, p := range ports {
 				args[i] = p
 			}
-			c := startCollector(t, fmt.Sprintf(loadgenConfig, args...), ports[0])
+			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(loadgenConfig, args...), HealthPort: ports[0]})
 			cmd := exec.Command(loadgenBinary(t), "loadgen", "--protocol", tc.protocol,
 				"--endpoint", fmt.Sprintf("127.0.0.1:%d", ports[tc.port]), "--replay-raw", filepath.Join(captures, tc.capture),
 				"--rate", strconv.Itoa(rate), "--duration", fmt.Sprintf("%ds", seconds),

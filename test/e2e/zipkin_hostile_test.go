@@ -66,8 +66,8 @@ func TestZipkinHostileCorpus(t *testing.T) {
 	for _, hc := range cases {
 		t.Run(hc.Name, func(t *testing.T) {
 			ports := freePorts(t, 2)
-			c := startCollector(t, fmt.Sprintf(zipkinHostileConfig, ports[0], ports[1]), ports[1])
-			pid := c.cmd.Process.Pid
+			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(zipkinHostileConfig, ports[0], ports[1]), HealthPort: ports[1]})
+			pid := c.Pid()
 			body, err := os.ReadFile(filepath.Join(dir, hc.File))
 			require.NoError(t, err)
 			baseline := peakRSS(t, pid)
