@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-bridge/otelcol-bridge/components/jaeger"
+	"github.com/otelcol-bridge/otelcol-bridge/components/translatorgates"
 )
 
 // Transport names of the standard receiver metrics, as contrib's receiver
@@ -59,7 +60,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Traces) (*jae
 func (r *jaegerReceiver) Start(ctx context.Context, host component.Host) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	own := gatesAtDefault(featuregate.GlobalRegistry())
+	own := translatorgates.AtDefault(featuregate.GlobalRegistry(), translatorgates.Jaeger)
 	if !own {
 		r.settings.Logger.Info("pkg.translator.jaeger feature gates differ from their defaults: Thrift batches are translated by contrib's translator")
 	}

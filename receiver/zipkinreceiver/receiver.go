@@ -20,6 +20,7 @@ import (
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/translator/zipkin/zipkinv2"
 
+	"github.com/otelcol-bridge/otelcol-bridge/components/translatorgates"
 	"github.com/otelcol-bridge/otelcol-bridge/receiver/zipkinreceiver/internal/metadata"
 )
 
@@ -70,7 +71,7 @@ func (r *zipkinReceiver) Start(ctx context.Context, host component.Host) error {
 	if err := zipkinv2.ValidateFeatureGates(); err != nil {
 		return fmt.Errorf("zipkin receiver: %w", err)
 	}
-	own := gatesAtDefault(featuregate.GlobalRegistry())
+	own := translatorgates.AtDefault(featuregate.GlobalRegistry(), translatorgates.Zipkin)
 	if !own {
 		r.settings.Logger.Info("pkg.translator.zipkin feature gates differ from their defaults: v2 bodies are translated by contrib's translator")
 	}
