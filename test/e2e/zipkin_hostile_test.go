@@ -3,12 +3,8 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,47 +57,24 @@ func TestZipkinHostileCorpus(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &cases))
 	require.NotEmpty(t, cases)
 
-	client := &http.Client{Timeout: hostileAnswerTimeout}
 	var table []string
 	for _, hc := range cases {
 		t.Run(hc.Name, func(t *testing.T) {
 			ports := freePorts(t, 2)
 			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(zipkinHostileConfig, ports[0], ports[1]), HealthPort: ports[1]})
-			pid := c.Pid()
-			body, err := os.ReadFile(filepath.Join(dir, hc.File))
-			require.NoError(t, err)
-			baseline := peakRSS(t, pid)
-
-			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
-				fmt.Sprintf("http://127.0.0.1:%d%s", ports[0], hc.Path), bytes.NewReader(body))
-			require.NoError(t, err)
-			req.Header.Set("Content-Type", hc.ContentType)
-			if hc.ContentEncoding != "" {
-				req.Header.Set("Content-Encoding", hc.ContentEncoding)
-			}
-			start := time.Now()
-			resp, err := client.Do(req)
-			elapsed := time.Since(start)
-			var status int
-			var answer string
-			if err == nil {
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				status, answer = resp.StatusCode, strings.TrimSpace(string(b))
-			}
-			peak := peakRSS(t, pid)
+			got := sendHostile(t, c, ports[0], dir, hc.hostileCase)
 			table = append(table, fmt.Sprintf("| %s | %d | %d | %s | %d | %d |",
-				hc.Name, len(body), status, elapsed.Round(time.Millisecond), peak>>20, baseline>>20))
+				hc.Name, got.BodyBytes, got.Status, got.Elapsed.Round(time.Millisecond), got.PeakRSS>>20, got.StartRSS>>20))
 			t.Logf("%s (%s, %d bytes): status %d in %s, peak RSS %d MiB (%d MiB after start-up): %.200s",
-				hc.Name, hc.Path, len(body), status, elapsed.Round(time.Millisecond), peak>>20, baseline>>20, answer)
+				hc.Name, hc.Path, got.BodyBytes, got.Status, got.Elapsed.Round(time.Millisecond), got.PeakRSS>>20, got.StartRSS>>20, got.Answer)
 
-			require.NoError(t, err, "no answer within %s", hostileAnswerTimeout)
+			require.NoError(t, got.Err, "no answer within %s", hostileAnswerTimeout)
 			require.True(t, c.Running(), "collector died on %s", hc.Name)
-			assert.Equal(t, hc.Status, status, "answer: %.300s", answer)
-			if status >= 400 {
-				assert.Greater(t, len(answer), 10, "a refusal must say why")
+			assert.Equal(t, hc.Status, got.Status, "answer: %.300s", got.Answer)
+			if got.Status >= 400 {
+				assert.Greater(t, len(got.Answer), 10, "a refusal must say why")
 			}
-			assert.Less(t, peak, int64(hostilePeakRSS), "peak RSS while handling %s", hc.Name)
+			assert.Less(t, got.PeakRSS, int64(hostilePeakRSS), "peak RSS while handling %s", hc.Name)
 		})
 	}
 	t.Logf("\n| case | body bytes | status | answer time | peak RSS MiB | RSS after start-up MiB |\n|---|---|---|---|---|---|\n%s",
