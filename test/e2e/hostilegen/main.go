@@ -1,6 +1,7 @@
 // Command hostilegen writes the hostile Datadog intake corpus that
 // test/e2e's TestDatadogHostileCorpus sends to the built binary, and the
-// hostile Zipkin corpus (in zipkin/, see zipkin.go) of TestZipkinHostileCorpus: small
+// hostile Zipkin and Jaeger corpora (in zipkin/ and jaeger/, see zipkin.go and jaeger.go) of
+// TestZipkinHostileCorpus and TestJaegerHostileCorpus: small
 // bodies whose decoded form, before the receiver bounded its cost by the body,
 // was many times the body (shared strings and tags multiplied, quadratic map
 // inserts, compression bombs). Run it from the repository root:
@@ -103,6 +104,7 @@ func main() {
 		log.Fatal(err)
 	}
 	writeZipkinCorpus(filepath.Join(out, "zipkin"))
+	writeJaegerCorpus(filepath.Join(out, "jaeger"))
 }
 
 // --- msgpack writing, just what the corpus needs ---

@@ -15,9 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// zipkinHostileCase is one entry of testdata/hostile/zipkin/cases.json,
+// zipkinHostileCase is one entry of testdata/hostile/{zipkin,jaeger}/cases.json,
 // written by `go run ./test/e2e/hostilegen`: the body and the status the
-// zipkin receiver must answer with.
+// receiver must answer with.
 type zipkinHostileCase struct {
 	hostileCase
 	Status int `json:"status"`
@@ -50,7 +50,43 @@ service:
 // 413 for the gzip bomb), an answer within hostileAnswerTimeout, a live
 // process, and a peak RSS under hostilePeakRSS.
 func TestZipkinHostileCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "hostile", "zipkin")
+	testHostileCorpusStatuses(t, filepath.Join("testdata", "hostile", "zipkin"), zipkinHostileConfig)
+}
+
+const jaegerHostileConfig = `
+receivers:
+  jaeger:
+    protocols:
+      thrift_http:
+        endpoint: 127.0.0.1:%d
+exporters:
+  nop:
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:%d
+service:
+  extensions: [health_check]
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    traces:
+      receivers: [jaeger]
+      exporters: [nop]
+`
+
+// TestJaegerHostileCorpus does the same for the jaeger receiver's Thrift HTTP path: huge but
+// valid batches in the binary and compact protocols, declared sizes that lie, deep nesting, a
+// truncated batch and a gzip bomb.
+func TestJaegerHostileCorpus(t *testing.T) {
+	testHostileCorpusStatuses(t, filepath.Join("testdata", "hostile", "jaeger"), jaegerHostileConfig)
+}
+
+// testHostileCorpusStatuses sends every body of dir/cases.json to a fresh collector running
+// configFormat (receiver port, then health port) and checks the case's status, a message with
+// every refusal, an answer within hostileAnswerTimeout, a live process and a bounded peak RSS.
+// It logs the results as a table for the docs.
+func testHostileCorpusStatuses(t *testing.T, dir, configFormat string) {
 	raw, err := os.ReadFile(filepath.Join(dir, "cases.json"))
 	require.NoError(t, err)
 	var cases []zipkinHostileCase
@@ -61,7 +97,7 @@ func TestZipkinHostileCorpus(t *testing.T) {
 	for _, hc := range cases {
 		t.Run(hc.Name, func(t *testing.T) {
 			ports := freePorts(t, 2)
-			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(zipkinHostileConfig, ports[0], ports[1]), HealthPort: ports[1]})
+			c := startCollector(t, collectorOptions{Config: fmt.Sprintf(configFormat, ports[0], ports[1]), HealthPort: ports[1]})
 			got := sendHostile(t, c, ports[0], dir, hc.hostileCase)
 			table = append(table, fmt.Sprintf("| %s | %d | %d | %s | %d | %d |",
 				hc.Name, got.BodyBytes, got.Status, got.Elapsed.Round(time.Millisecond), got.PeakRSS>>20, got.StartRSS>>20))
