@@ -43,20 +43,29 @@ type jsonDecoder struct {
 	spanErr  error // the first error of a span
 }
 
-func (d *jsonDecoder) error() error {
+func (d *jsonDecoder) error() error { return d.listError(d.out.spans) }
+
+func (d *jsonDecoder) decode() { d.decodeList("a list of Zipkin spans", d.element) }
+
+// listError is the outcome of decoding a span list of which accepted spans were kept: the
+// scan's error, else how many spans were rejected and why the first was.
+func (d *jsonDecoder) listError(accepted int) error {
 	if d.err != nil {
-		if d.out.spans > 0 || d.rejected > 0 {
-			return fmt.Errorf("%w (after %d spans)", d.err, d.out.spans+d.rejected)
+		if accepted > 0 || d.rejected > 0 {
+			return fmt.Errorf("%w (after %d spans)", d.err, accepted+d.rejected)
 		}
 		return d.err
 	}
 	if d.spanErr != nil {
-		return fmt.Errorf("%d of %d spans rejected, the first because: %w", d.rejected, d.rejected+d.out.spans, d.spanErr)
+		return fmt.Errorf("%d of %d spans rejected, the first because: %w", d.rejected, d.rejected+accepted, d.spanErr)
 	}
 	return nil
 }
 
-func (d *jsonDecoder) decode() {
+// decodeList reads the top-level value: null (no spans, as json.Unmarshal into a nil slice) or
+// an array whose every element element reads. Valid JSON of another type is refused as not
+// being what (the v2 and v1 lists say which).
+func (d *jsonDecoder) decodeList(what string, element func()) {
 	switch d.peek() {
 	case '[':
 	case 'n':
@@ -68,13 +77,12 @@ func (d *jsonDecoder) decode() {
 		d.fail("empty body")
 		return
 	default:
-		// Valid JSON of another type is still not a span list.
 		if _, ok := d.skip(); ok {
 			if !d.atEnd() {
 				d.fail("data after the top-level value")
 				return
 			}
-			d.err = errors.New("cannot unmarshal a JSON " + kindName(d.b0()) + " into a list of Zipkin spans")
+			d.err = errors.New("cannot unmarshal a JSON " + kindName(d.b0()) + " into " + what)
 		}
 		return
 	}
@@ -84,7 +92,7 @@ func (d *jsonDecoder) decode() {
 		d.i++
 	} else {
 		for d.err == nil {
-			d.element()
+			element()
 			if d.err != nil {
 				return
 			}

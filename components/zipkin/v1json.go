@@ -73,69 +73,11 @@ type v1Decoder struct {
 	s   v1Span
 }
 
-func (d *v1Decoder) error() error {
-	if d.err != nil {
-		if d.out.spans > 0 || d.rejected > 0 {
-			return fmt.Errorf("%w (after %d spans)", d.err, d.out.spans+d.rejected)
-		}
-		return d.err
-	}
-	if d.spanErr != nil {
-		return fmt.Errorf("%d of %d spans rejected, the first because: %w", d.rejected, d.rejected+d.out.spans, d.spanErr)
-	}
-	return nil
-}
+func (d *v1Decoder) error() error { return d.listError(d.out.spans) }
 
 // decode reads the top-level value: null (no spans, as json.Unmarshal into a
 // nil slice) or an array of spans.
-func (d *v1Decoder) decode() {
-	switch d.peek() {
-	case '[':
-	case 'n':
-		if d.literal("null") && !d.atEnd() {
-			d.fail("data after the top-level value")
-		}
-		return
-	case 0:
-		d.fail("empty body")
-		return
-	default:
-		if _, ok := d.skip(); ok {
-			if !d.atEnd() {
-				d.fail("data after the top-level value")
-				return
-			}
-			d.err = errors.New("cannot unmarshal a JSON " + kindName(d.b0()) + " into a list of Zipkin v1 spans")
-		}
-		return
-	}
-	d.i++
-	d.push()
-	if d.peek() == ']' {
-		d.i++
-	} else {
-		for d.err == nil {
-			d.element()
-			if d.err != nil {
-				return
-			}
-			switch d.peek() {
-			case ',':
-				d.i++
-				continue
-			case ']':
-				d.i++
-			default:
-				d.fail("expected ',' or ']'")
-				return
-			}
-			break
-		}
-	}
-	if d.err == nil && !d.atEnd() {
-		d.fail("data after the top-level value")
-	}
-}
+func (d *v1Decoder) decode() { d.decodeList("a list of Zipkin v1 spans", d.element) }
 
 // element reads one span of the list. A null span is rejected: contrib's
 // unmarshaler dereferences it and panics.
