@@ -196,6 +196,9 @@ func valueSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool) Sc
 		props := Schema{}
 		open := false
 		addFields(t, v, props, &open, seen)
+		if custom {
+			acceptRewrittenScalars(t, props)
+		}
 		s := Schema{"type": "object", "properties": props}
 		if !open && !custom {
 			s["additionalProperties"] = false
@@ -204,6 +207,50 @@ func valueSchema(t reflect.Type, v reflect.Value, seen map[reflect.Type]bool) Sc
 	}
 	// Interfaces, funcs, channels: whatever the component accepts.
 	return Schema{}
+}
+
+// acceptRewrittenScalars lets the numeric and boolean fields of a struct with its own confmap
+// Unmarshal also be strings: such an Unmarshal may rewrite a value before decoding it
+// (configkafka's producer turns required_acks: all into -1), and only running it knows which.
+func acceptRewrittenScalars(t reflect.Type, props Schema) {
+	for name, p := range props {
+		field, ok := fieldByKey(t, name)
+		if !ok {
+			continue
+		}
+		switch field.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+			reflect.Float32, reflect.Float64, reflect.Bool:
+			props[name] = Schema{"anyOf": []any{p, Schema{"type": "string"}}}
+		}
+	}
+}
+
+// fieldByKey is the type of t's field that mapstructure decodes key into (squashed and
+// embedded structs included).
+func fieldByKey(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if (strings.Contains(opts, "squash") || (f.Anonymous && name == "")) && ft.Kind() == reflect.Struct {
+			if inner, ok := fieldByKey(ft, key); ok {
+				return inner, true
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == key && f.IsExported() {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }
 
 // addFields adds t's fields to props as mapstructure decodes them.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
 	"sigs.k8s.io/yaml"
 
 	"github.com/otelcol-bridge/otelcol-bridge/extension/profilingextension"
@@ -122,4 +123,45 @@ func TestDefaultsFromFactories(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"default":"localhost:8126"`)
 	assert.Contains(t, string(raw), `"default":"resource"`)
+}
+
+// acksConfig rewrites a value before decoding it, as configkafka's ProducerConfig turns
+// required_acks: all into -1.
+type acksConfig struct {
+	RequiredAcks int    `mapstructure:"required_acks"`
+	Topic        string `mapstructure:"topic"`
+}
+
+func (c *acksConfig) Unmarshal(conf *confmap.Conf) error {
+	if conf.Get("required_acks") == "all" {
+		if err := conf.Merge(confmap.NewFromStringMap(map[string]any{"required_acks": -1})); err != nil {
+			return err
+		}
+	}
+	return conf.Unmarshal(c)
+}
+
+// A struct with its own Unmarshal may take a string where its field is a number; a plain
+// struct may not.
+func TestCustomUnmarshalAcceptsRewrittenScalars(t *testing.T) {
+	type plainConfig struct {
+		RequiredAcks int `mapstructure:"required_acks"`
+	}
+	check := func(cfg any, value string) error {
+		raw, err := json.Marshal(objectSchema(cfg))
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
+		require.NoError(t, err)
+		c := jsonschema.NewCompiler()
+		require.NoError(t, c.AddResource("s.json", doc))
+		s, err := c.Compile("s.json")
+		require.NoError(t, err)
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"required_acks":` + value + `}`))
+		require.NoError(t, err)
+		return s.Validate(inst)
+	}
+	require.NoError(t, check(&acksConfig{}, `"all"`))
+	require.NoError(t, check(&acksConfig{}, `1`))
+	require.Error(t, check(&acksConfig{}, `{}`), "still not an object")
+	require.Error(t, check(&plainConfig{}, `"all"`))
 }
