@@ -179,7 +179,7 @@ func (r *report) markdown(lang string) string {
 
 	w("%s\n\n", tr(text{"## Method", "## 方法"}))
 	w(tr(text{
-		`- **Same pipeline on both sides.** [receivers-batch-nop.yaml](../../test/load/configs/receivers-batch-nop.yaml): the otlp, jaeger, zipkin and datadog receivers (contrib's datadog receiver in the reference build, ours in otelcol-bridge), batch (8,192 spans / 1 s), nop exporter. Only the receive path, translation to pdata and batching are measured.
+		`- **Same pipeline on both sides.** [receivers-batch-nop.yaml](../../test/load/configs/receivers-batch-nop.yaml): the otlp, jaeger, zipkin and datadog receivers (contrib's datadog, zipkin and jaeger receivers in the reference build, ours in otelcol-bridge; the jaeger receiver's gRPC path is contrib's in both), batch (8,192 spans / 1 s), nop exporter. Only the receive path, translation to pdata and batching are measured.
 - **Interleaved, fresh process per run.** Each scenario runs A B A B A B (%d runs per side; the profiling scenario %d); every run starts a new collector on free loopback ports, waits for health_check, idles 1 s, sends, then stops it with SIGTERM. Tables show the **median** of the runs.
 - **Load.** components/loadgen in the driver process: synthetic spans of a small shop (4 services, 10-span traces, 7 semantic-convention attributes per span on average, 13 resource attributes, 2%% errors with an exception event), pre-encoded in 8 variants with distinct ids, so the generator spends almost nothing per request. Saturation runs keep 4 (8 for 100-span requests) requests in flight for %s; fixed-rate runs follow a global schedule (requests are never skipped: a receiver that falls behind shows as late requests).
 - **Collector CPU** is user+system time from /proc/PID/stat over the load; **spans per CPU-second** divides the spans the receiver accepted by that CPU time: it is the "spans per second per core" figure, independent of how many cores the collector got. **Peak RSS** is VmHWM from /proc/PID/status at the end of the run.
@@ -188,7 +188,7 @@ func (r *report) markdown(lang string) string {
 - **Pinning** (%s).
 
 `,
-		`- **两边流水线相同。** [receivers-batch-nop.yaml](../../test/load/configs/receivers-batch-nop.yaml)：otlp、jaeger、zipkin 和 datadog 接收器（参照构建中是 contrib 的 datadog 接收器，otelcol-bridge 中是我们自己的），batch（8,192 个 span / 1 秒），nop 导出器。只测量接收路径、到 pdata 的转换和批处理。
+		`- **两边流水线相同。** [receivers-batch-nop.yaml](../../test/load/configs/receivers-batch-nop.yaml)：otlp、jaeger、zipkin 和 datadog 接收器（参照构建中是 contrib 的 datadog、zipkin 和 jaeger 接收器，otelcol-bridge 中是我们自己的；jaeger 接收器的 gRPC 路径两边都是 contrib 的），batch（8,192 个 span / 1 秒），nop 导出器。只测量接收路径、到 pdata 的转换和批处理。
 - **交替运行，每次一个新进程。** 每个场景按 A B A B A B 运行（每边 %d 次；性能剖析场景 %d 次）；每次运行在空闲的回环端口上启动一个新的 collector，等待 health_check，空闲 1 秒，发送负载，然后用 SIGTERM 停止。表中给出各次运行的**中位数**。
 - **负载。** 驱动进程内的 components/loadgen：一个小型网店的合成 span（4 个服务，每条 trace 10 个 span，每个 span 平均 7 个语义约定属性，13 个 resource 属性，2%% 带异常事件的错误），预先编码为 8 个 id 不同的变体，因此生成器每个请求几乎不花 CPU。饱和测试保持 4 个（100 span 的请求为 8 个）并发请求，持续 %s；固定速率测试按全局时间表发送（从不跳过请求：接收端跟不上时表现为迟到的请求）。
 - **Collector CPU** 取自 /proc/PID/stat 的用户态+内核态时间；**每 CPU 秒 span 数**是接收器接受的 span 数除以这段 CPU 时间，即"每核每秒 span 数"，与 collector 实际拿到几个核无关。**峰值 RSS** 是运行结束时 /proc/PID/status 中的 VmHWM。
@@ -495,21 +495,21 @@ func (r *report) meaning(b *strings.Builder, lang string) {
 	fmt.Fprintf(b, "%s\n\n", r.t(lang, text{"## What these numbers say, and what they do not", "## 这些数字说明什么，不说明什么"}))
 	b.WriteString(r.t(lang, text{
 		`- **Ratios are the result; absolute numbers are this machine's.** Two shared cores, loopback networking, the generator in the same machine: absolute spans/s are lower than on a dedicated host, and vary with what else ran (the *others* column). Ours and the reference ran interleaved under the same conditions, so their ratio is what carries over.
-- **spans/CPU-s is per core of collector CPU,** not per machine: it does not depend on how many cores the collector got, but on a busy machine cache and scheduler effects still lower it. Every run here was pinned to one core, so nothing here says how throughput grows with more cores: measure that on your own hardware (` + "`BENCH_ARGS`, `otelcol-bridge loadgen`" + `). Exporters, TLS, compression and real backends are not measured here either.
-- **Cost relative to OTLP** depends on the payload: our synthetic spans carry 7 attributes on average (plus 13 resource attributes); Zipkin has no resource, so every span repeats the 13 resource attributes as tags, which the receiver parses and regroups span by span (the likely reason Zipkin is so much dearer here); Datadog v1.0's string table makes it the most compact on the wire. Replay your own capture (` + "`otelcol-bridge loadgen --replay`" + `) for your traffic's ratio.
+- **spans/CPU-s is per core of collector CPU,** not per machine: it does not depend on how many cores the collector got, but on a busy machine cache and scheduler effects still lower it. Each run here measured one collector on this 2-core machine (see *Pinning* above), so nothing here says how throughput grows with more cores: measure that on your own hardware (` + "`BENCH_ARGS`, `otelcol-bridge loadgen`" + `). Exporters, TLS, compression and real backends are not measured here either.
+- **Cost relative to OTLP** depends on the payload: our synthetic spans carry 7 attributes on average (plus 13 resource attributes); Zipkin has no resource, so every span repeats the 13 resource attributes as tags, which a receiver parses and regroups span by span; the *Replayed ... capture* rows send real clients' spans instead and show how much of a protocol's cost is the span shape. Datadog v1.0's string table makes it the most compact on the wire. Replay your own capture (` + "`otelcol-bridge loadgen --replay`, `--replay-raw`" + `) for your traffic's ratio.
 - **Loopback hides the network.** Wire bytes per span are shown so that bandwidth can be estimated separately.
 - **Latency at saturation** is queueing: requests wait for a busy collector. At fixed rates it is the real request latency on loopback.
 - **Memory:** otelcol-bridge links many more components than the reference build (kafka, prometheus, host metrics, tail sampling, our own, …; its binary is about four times larger), so its resident memory is higher before the first span arrives. At low load the peak RSS ratio is mostly that baseline; the extra memory the load itself needs is the difference between peak RSS and idle RSS (idle_rss_mib in report.json, recorded since this report's run).
-- **The reference build is not "contrib's distribution"** but contrib and core components of the same release, assembled with the same ocb, so the comparison isolates our components (the datadog receiver) and our build, not packaging.
+- **The reference build is not "contrib's distribution"** but contrib and core components of the same release, assembled with the same ocb, so the comparison isolates our components (the datadog, zipkin and jaeger receivers, whose contrib counterparts the reference build runs) and our build, not packaging.
 - **A LOSS marker is a finding, not noise:** e.g. contrib's datadog receiver at v0.158.0 has no /v1.0/traces endpoint, so its Datadog v1.0 runs lose every span even though the answer is 200.
 `,
 		`- **比值是结论；绝对数字只属于这台机器。** 两个共享核、回环网络、生成器在同一台机器上：绝对的 spans/s 低于专用主机，并随机器上同时运行的其他进程而变化（见 *others* 列）。我们和参照构建在相同条件下交替运行，因此两者的比值才是可推广的结果。
-- **spans/CPU-s 是按 collector 所用 CPU 的每核数字**，不是每台机器：它与 collector 拿到几个核无关，但在繁忙的机器上缓存和调度效应仍会拉低它。这里的每次运行都固定在一个核上，因此这些数字说明不了吞吐如何随核数增长：请在你自己的硬件上测量（` + "`BENCH_ARGS`、`otelcol-bridge loadgen`" + `）。导出器、TLS、压缩和真实后端同样不在本测量范围内。
-- **相对 OTLP 的成本**取决于负载内容：我们的合成 span 平均带 7 个属性（另有 13 个 resource 属性）；Zipkin 没有 resource，所以每个 span 都把 13 个 resource 属性重复为 tag，接收器要逐个 span 解析并重新分组（这很可能是 Zipkin 在这里贵得多的原因）；Datadog v1.0 的字符串表使它在线上最紧凑。要得到你自己流量的比值，请回放你的抓包（` + "`otelcol-bridge loadgen --replay`" + `）。
+- **spans/CPU-s 是按 collector 所用 CPU 的每核数字**，不是每台机器：它与 collector 拿到几个核无关，但在繁忙的机器上缓存和调度效应仍会拉低它。这里的每次运行都只测量这台 2 核机器上的一个 collector（见上文的 *CPU 绑定*），因此这些数字说明不了吞吐如何随核数增长：请在你自己的硬件上测量（` + "`BENCH_ARGS`、`otelcol-bridge loadgen`" + `）。导出器、TLS、压缩和真实后端同样不在本测量范围内。
+- **相对 OTLP 的成本**取决于负载内容：我们的合成 span 平均带 7 个属性（另有 13 个 resource 属性）；Zipkin 没有 resource，所以每个 span 都把 13 个 resource 属性重复为 tag，接收器要逐个 span 解析并重新分组；*Replayed ... capture* 这几行改为发送真实客户端的 span，可以看出一个协议的成本有多少来自 span 的形状。Datadog v1.0 的字符串表使它在线上最紧凑。要得到你自己流量的比值，请回放你的抓包（` + "`otelcol-bridge loadgen --replay`、`--replay-raw`" + `）。
 - **回环网络掩盖了网络开销。** 表中给出每个 span 的线上字节数，可据此单独估算带宽。
 - **饱和时的延迟**是排队时间：请求在等待繁忙的 collector。固定速率下的延迟才是回环上真实的请求延迟。
 - **内存：** otelcol-bridge 链接的组件比参照构建多得多（kafka、prometheus、主机指标、尾部采样、我们自己的组件……；二进制文件约大四倍），因此在第一个 span 到达之前常驻内存就更高。低负载下峰值 RSS 的比值主要就是这个基线；负载本身需要的额外内存是峰值 RSS 与空闲 RSS 之差（report.json 中的 idle_rss_mib，从本报告这次运行之后开始记录）。
-- **参照构建不是"contrib 发行版"**，而是用同一个 ocb 组装的同版本 contrib 和 core 组件，因此对比隔离的是我们的组件（datadog 接收器）和我们的构建，而不是打包方式。
+- **参照构建不是"contrib 发行版"**，而是用同一个 ocb 组装的同版本 contrib 和 core 组件，因此对比隔离的是我们的组件（datadog、zipkin 和 jaeger 接收器，参照构建运行的是 contrib 的对应接收器）和我们的构建，而不是打包方式。
 - **LOSS 标记是发现，不是噪声：** 例如 v0.158.0 的 contrib datadog 接收器没有 /v1.0/traces 端点，所以它的 Datadog v1.0 运行虽然应答 200，却丢掉了所有 span。
 `}))
 	r.quotedComparison(b, lang)
